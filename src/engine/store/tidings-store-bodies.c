@@ -1,0 +1,469 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* tidings-store-bodies.c: large message bodies as files named by the
+ * SHA-256 of their content, under <data dir>/bodies/<2 hex>/<64 hex>.
+ *
+ * The rule: what the database names must exist after a crash.  A body is
+ * first written to bodies/tmp/, and before the transaction that references
+ * it commits, the file is fdatasync'ed, renamed to its final name, and the
+ * directory fsync'ed.  A crash before the commit leaves at most a complete
+ * file that nothing references (removed by _tidings_store_bodies_collect());
+ * a final name is only ever given to a complete, synced file, so an existing
+ * one can be reused as is.
+ *
+ * Syncing each file as it is written would cost a disk flush per body, so
+ * files stay open (with writeback started) until the commit, or until
+ * MAX_OPEN_PENDING of them are waiting. */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE 1   /* sync_file_range() */
+#endif
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
+
+#include "tidings-store-private.h"
+
+#define MAX_OPEN_PENDING 64
+
+typedef struct
+{
+  char *sha256;
+  char *tmp_path;
+  int   fd;
+} PendingFile;
+
+struct _TidingsStoreBodies
+{
+  char       *dir;
+  char       *tmp_dir;
+  GHashTable *pending;     /* sha256 -> PendingFile, written, not yet renamed */
+  GHashTable *dirty_dirs;  /* directories to fsync before the commit */
+};
+
+static void
+pending_file_free (gpointer data)
+{
+  PendingFile *file = data;
+
+  if (file->fd >= 0)
+    close (file->fd);
+  g_free (file->sha256);
+  g_free (file->tmp_path);
+  g_free (file);
+}
+
+TidingsStoreBodies *
+_tidings_store_bodies_new (const char *data_dir)
+{
+  TidingsStoreBodies *bodies = g_new0 (TidingsStoreBodies, 1);
+
+  bodies->dir = g_build_filename (data_dir, "bodies", NULL);
+  bodies->tmp_dir = g_build_filename (bodies->dir, "tmp", NULL);
+  bodies->pending = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, pending_file_free);
+  bodies->dirty_dirs = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  return bodies;
+}
+
+void
+_tidings_store_bodies_free (TidingsStoreBodies *bodies)
+{
+  /* Whatever is still pending was never committed. */
+  _tidings_store_bodies_discard (bodies);
+  g_hash_table_unref (bodies->pending);
+  g_hash_table_unref (bodies->dirty_dirs);
+  g_free (bodies->dir);
+  g_free (bodies->tmp_dir);
+  g_free (bodies);
+}
+
+char *
+_tidings_store_bodies_hash (GBytes *raw)
+{
+  return g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, raw);
+}
+
+static gboolean
+is_sha256_hex (const char *name)
+{
+  if (strlen (name) != 64)
+    return FALSE;
+  for (const char *p = name; *p != '\0'; p++)
+    if (!g_ascii_isxdigit (*p) || g_ascii_isupper (*p))
+      return FALSE;
+  return TRUE;
+}
+
+static char *
+shard_dir (TidingsStoreBodies *bodies,
+           const char         *sha256_hex)
+{
+  char shard[3] = { sha256_hex[0], sha256_hex[1], '\0' };
+
+  return g_build_filename (bodies->dir, shard, NULL);
+}
+
+char *
+_tidings_store_bodies_path (TidingsStoreBodies *bodies,
+                            const char         *sha256_hex)
+{
+  g_autofree char *dir = shard_dir (bodies, sha256_hex);
+
+  return g_build_filename (dir, sha256_hex, NULL);
+}
+
+static void
+set_io_error (GError     **error,
+              int          saved_errno,
+              const char  *path)
+{
+  if (saved_errno == ENOSPC || saved_errno == EDQUOT)
+    g_set_error (error, TIDINGS_STORE_ERROR, TIDINGS_STORE_ERROR_DISK_FULL,
+                 _("The message could not be saved to “%s” because the disk is full."),
+                 path);
+  else
+    g_set_error (error, TIDINGS_STORE_ERROR, TIDINGS_STORE_ERROR_IO,
+                 _("The message file “%s” could not be written: %s"),
+                 path, g_strerror (saved_errno));
+}
+
+/* Creates `dir` if needed; a new directory makes its parent dirty. */
+static gboolean
+ensure_dir (TidingsStoreBodies  *bodies,
+            const char          *dir,
+            const char          *parent,
+            GError             **error)
+{
+  if (g_mkdir (dir, 0700) == 0)
+    {
+      g_hash_table_add (bodies->dirty_dirs, g_strdup (parent));
+      return TRUE;
+    }
+  if (errno == EEXIST)
+    return TRUE;
+  if (errno == ENOENT && parent != NULL && g_mkdir_with_parents (parent, 0700) == 0
+      && g_mkdir (dir, 0700) == 0)
+    {
+      g_hash_table_add (bodies->dirty_dirs, g_path_get_dirname (parent));
+      g_hash_table_add (bodies->dirty_dirs, g_strdup (parent));
+      return TRUE;
+    }
+  set_io_error (error, errno, dir);
+  return FALSE;
+}
+
+static gboolean
+write_all (int           fd,
+           const guint8 *data,
+           gsize         size)
+{
+  while (size > 0)
+    {
+      ssize_t n = write (fd, data, MIN (size, (gsize) 1 << 30));
+
+      if (n < 0)
+        {
+          if (errno == EINTR)
+            continue;
+          return FALSE;
+        }
+      data += n;
+      size -= (gsize) n;
+    }
+  return TRUE;
+}
+
+static gboolean
+fsync_path (const char  *path,
+            GError     **error)
+{
+  int fd = g_open (path, O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
+  int saved;
+
+  if (fd < 0)
+    {
+      set_io_error (error, errno, path);
+      return FALSE;
+    }
+  if (fsync (fd) != 0 && errno != EINVAL)
+    {
+      saved = errno;
+      close (fd);
+      set_io_error (error, saved, path);
+      return FALSE;
+    }
+  close (fd);
+  return TRUE;
+}
+
+/* Syncs the waiting files and gives them their final names. */
+static gboolean
+settle_pending (TidingsStoreBodies  *bodies,
+                GError             **error)
+{
+  GHashTableIter iter;
+  gpointer value;
+
+  g_hash_table_iter_init (&iter, bodies->pending);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      PendingFile *file = value;
+      g_autofree char *dir = shard_dir (bodies, file->sha256);
+      g_autofree char *final_path = g_build_filename (dir, file->sha256, NULL);
+
+      if (fdatasync (file->fd) != 0)
+        {
+          set_io_error (error, errno, file->tmp_path);
+          return FALSE;
+        }
+      close (file->fd);
+      file->fd = -1;
+
+      if (!ensure_dir (bodies, dir, bodies->dir, error))
+        return FALSE;
+      if (g_rename (file->tmp_path, final_path) != 0)
+        {
+          set_io_error (error, errno, final_path);
+          return FALSE;
+        }
+      g_hash_table_add (bodies->dirty_dirs, g_steal_pointer (&dir));
+      g_hash_table_iter_remove (&iter);
+    }
+  return TRUE;
+}
+
+gboolean
+_tidings_store_bodies_write (TidingsStoreBodies  *bodies,
+                             const char          *sha256_hex,
+                             GBytes              *raw,
+                             GError             **error)
+{
+  g_autofree char *final_path = NULL;
+  g_autofree char *template = NULL;
+  PendingFile *file;
+  struct stat st;
+  gsize size;
+  const guint8 *data;
+  int fd;
+
+  if (g_hash_table_contains (bodies->pending, sha256_hex))
+    return TRUE;
+
+  data = g_bytes_get_data (raw, &size);
+  final_path = _tidings_store_bodies_path (bodies, sha256_hex);
+  if (g_stat (final_path, &st) == 0 && S_ISREG (st.st_mode) && (gsize) st.st_size == size)
+    {
+      /* Complete by construction; its name may still need to reach the disk
+       * if the transaction that renamed it was rolled back. */
+      g_hash_table_add (bodies->dirty_dirs, g_path_get_dirname (final_path));
+      return TRUE;
+    }
+
+  if (!ensure_dir (bodies, bodies->tmp_dir, bodies->dir, error))
+    return FALSE;
+  template = g_strdup_printf ("%s/%s.XXXXXX", bodies->tmp_dir, sha256_hex);
+  fd = g_mkstemp_full (template, O_WRONLY | O_CLOEXEC, 0600);
+  if (fd < 0)
+    {
+      set_io_error (error, errno, template);
+      return FALSE;
+    }
+  if (!write_all (fd, data, size))
+    {
+      int saved = errno;
+
+      close (fd);
+      g_unlink (template);
+      set_io_error (error, saved, template);
+      return FALSE;
+    }
+#ifdef SYNC_FILE_RANGE_WRITE
+  /* Start writeback now so the sync at commit has less to wait for. */
+  sync_file_range (fd, 0, 0, SYNC_FILE_RANGE_WRITE);
+#endif
+
+  file = g_new0 (PendingFile, 1);
+  file->sha256 = g_strdup (sha256_hex);
+  file->tmp_path = g_steal_pointer (&template);
+  file->fd = fd;
+  g_hash_table_insert (bodies->pending, file->sha256, file);
+
+  if (g_hash_table_size (bodies->pending) >= MAX_OPEN_PENDING)
+    return settle_pending (bodies, error);
+  return TRUE;
+}
+
+gboolean
+_tidings_store_bodies_flush (TidingsStoreBodies  *bodies,
+                             GError             **error)
+{
+  GHashTableIter iter;
+  gpointer key;
+
+  if (!settle_pending (bodies, error))
+    return FALSE;
+
+  g_hash_table_iter_init (&iter, bodies->dirty_dirs);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    {
+      if (!fsync_path (key, error))
+        return FALSE;
+      g_hash_table_iter_remove (&iter);
+    }
+  return TRUE;
+}
+
+void
+_tidings_store_bodies_committed (TidingsStoreBodies *bodies)
+{
+  g_hash_table_remove_all (bodies->dirty_dirs);
+}
+
+void
+_tidings_store_bodies_discard (TidingsStoreBodies *bodies)
+{
+  GHashTableIter iter;
+  gpointer value;
+
+  g_hash_table_iter_init (&iter, bodies->pending);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      PendingFile *file = value;
+
+      g_unlink (file->tmp_path);
+      g_hash_table_iter_remove (&iter);
+    }
+  g_hash_table_remove_all (bodies->dirty_dirs);
+}
+
+GBytes *
+_tidings_store_bodies_read (TidingsStoreBodies  *bodies,
+                            const char          *sha256_hex,
+                            gint64               size,
+                            GError             **error)
+{
+  g_autofree char *path = _tidings_store_bodies_path (bodies, sha256_hex);
+  g_autoptr(GMappedFile) mapped = NULL;
+  g_autoptr(GError) local_error = NULL;
+  PendingFile *file;
+
+  /* Written earlier in the open transaction and not renamed yet. */
+  file = g_hash_table_lookup (bodies->pending, sha256_hex);
+  if (file != NULL)
+    {
+      g_free (path);
+      path = g_strdup (file->tmp_path);
+    }
+
+  mapped = g_mapped_file_new (path, FALSE, &local_error);
+  if (mapped == NULL)
+    {
+      g_set_error (error, TIDINGS_STORE_ERROR, TIDINGS_STORE_ERROR_CORRUPT,
+                   _("The message file “%s” cannot be read: %s"),
+                   path, local_error->message);
+      return NULL;
+    }
+  if ((gint64) g_mapped_file_get_length (mapped) != size)
+    {
+      g_set_error (error, TIDINGS_STORE_ERROR, TIDINGS_STORE_ERROR_CORRUPT,
+                   _("The message file “%s” is damaged (wrong size)."), path);
+      return NULL;
+    }
+  return g_mapped_file_get_bytes (mapped);
+}
+
+static gboolean
+remove_file (const char  *path,
+             guint       *n_removed,
+             GError     **error)
+{
+  if (g_unlink (path) != 0 && errno != ENOENT)
+    {
+      int saved = errno;
+
+      g_set_error (error, TIDINGS_STORE_ERROR, TIDINGS_STORE_ERROR_IO,
+                   _("The unused message file “%s” could not be removed: %s"),
+                   path, g_strerror (saved));
+      return FALSE;
+    }
+  (*n_removed)++;
+  return TRUE;
+}
+
+static gboolean
+collect_shard (TidingsStoreBodies              *bodies,
+               const char                      *dir_path,
+               TidingsStoreBodiesIsReferenced   is_referenced,
+               gpointer                         user_data,
+               guint                           *n_removed,
+               GError                         **error)
+{
+  g_autoptr(GDir) dir = g_dir_open (dir_path, 0, NULL);
+  const char *name;
+
+  if (dir == NULL)
+    return TRUE;
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *path = NULL;
+      gboolean referenced = TRUE;
+
+      if (!is_sha256_hex (name))
+        continue;
+      if (!is_referenced (name, &referenced, user_data, error))
+        return FALSE;
+      if (referenced)
+        continue;
+      path = g_build_filename (dir_path, name, NULL);
+      if (!remove_file (path, n_removed, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* Removes files nothing references and leftovers of interrupted writes.
+ * Must not run while a transaction is open. */
+gboolean
+_tidings_store_bodies_collect (TidingsStoreBodies              *bodies,
+                               TidingsStoreBodiesIsReferenced   is_referenced,
+                               gpointer                         user_data,
+                               guint                           *out_n_removed,
+                               GError                         **error)
+{
+  g_autoptr(GDir) top = NULL;
+  g_autoptr(GDir) tmp = NULL;
+  const char *name;
+  guint n_removed = 0;
+
+  g_return_val_if_fail (g_hash_table_size (bodies->pending) == 0, FALSE);
+
+  tmp = g_dir_open (bodies->tmp_dir, 0, NULL);
+  while (tmp != NULL && (name = g_dir_read_name (tmp)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (bodies->tmp_dir, name, NULL);
+
+      if (!remove_file (path, &n_removed, error))
+        return FALSE;
+    }
+
+  top = g_dir_open (bodies->dir, 0, NULL);
+  while (top != NULL && (name = g_dir_read_name (top)) != NULL)
+    {
+      g_autofree char *path = NULL;
+
+      if (strlen (name) != 2 || !g_ascii_isxdigit (name[0]) || !g_ascii_isxdigit (name[1]))
+        continue;
+      path = g_build_filename (bodies->dir, name, NULL);
+      if (!collect_shard (bodies, path, is_referenced, user_data, &n_removed, error))
+        return FALSE;
+    }
+
+  if (out_n_removed != NULL)
+    *out_n_removed = n_removed;
+  return TRUE;
+}

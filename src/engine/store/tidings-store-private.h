@@ -1,0 +1,205 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* tidings-store-private.h: what the store's files share with each other
+ * (and with the store's own tests and benchmark).  Not for the rest of the
+ * engine. */
+#pragma once
+
+#include <sqlite3.h>
+
+#include "tidings-store.h"
+
+G_BEGIN_DECLS
+
+/* Content-addressed body files (tidings-store-bodies.c) -------------- */
+
+typedef struct _TidingsStoreBodies TidingsStoreBodies;
+
+/* Decides whether a file named by a SHA-256 is still referenced. */
+typedef gboolean (*TidingsStoreBodiesIsReferenced) (const char  *sha256_hex,
+                                                    gboolean    *out_referenced,
+                                                    gpointer     user_data,
+                                                    GError     **error);
+
+TidingsStoreBodies *_tidings_store_bodies_new      (const char          *data_dir);
+void                _tidings_store_bodies_free     (TidingsStoreBodies  *bodies);
+char               *_tidings_store_bodies_hash     (GBytes              *raw);
+gboolean            _tidings_store_bodies_write    (TidingsStoreBodies  *bodies,
+                                                    const char          *sha256_hex,
+                                                    GBytes              *raw,
+                                                    GError             **error);
+gboolean            _tidings_store_bodies_flush    (TidingsStoreBodies  *bodies,
+                                                    GError             **error);
+void                _tidings_store_bodies_committed (TidingsStoreBodies *bodies);
+void                _tidings_store_bodies_discard  (TidingsStoreBodies  *bodies);
+GBytes             *_tidings_store_bodies_read     (TidingsStoreBodies  *bodies,
+                                                    const char          *sha256_hex,
+                                                    gint64               size,
+                                                    GError             **error);
+char               *_tidings_store_bodies_path     (TidingsStoreBodies  *bodies,
+                                                    const char          *sha256_hex);
+gboolean            _tidings_store_bodies_collect  (TidingsStoreBodies  *bodies,
+                                                    TidingsStoreBodiesIsReferenced is_referenced,
+                                                    gpointer             user_data,
+                                                    guint               *out_n_removed,
+                                                    GError             **error);
+
+/* Change sets (tidings-store-changes.c) ------------------------------ */
+
+TidingsStoreChanges *_tidings_store_changes_new             (void);
+void _tidings_store_changes_message_added    (TidingsStoreChanges *self, gint64 folder_id, gint64 id);
+void _tidings_store_changes_message_changed  (TidingsStoreChanges *self, gint64 folder_id, gint64 id);
+void _tidings_store_changes_message_removed  (TidingsStoreChanges *self, gint64 folder_id, gint64 id);
+void _tidings_store_changes_folder_added     (TidingsStoreChanges *self, gint64 folder_id);
+void _tidings_store_changes_folder_changed   (TidingsStoreChanges *self, gint64 folder_id);
+void _tidings_store_changes_folder_removed   (TidingsStoreChanges *self, gint64 folder_id);
+void _tidings_store_changes_accounts_changed (TidingsStoreChanges *self);
+void _tidings_store_changes_operations_changed (TidingsStoreChanges *self);
+void _tidings_store_changes_outbox_changed   (TidingsStoreChanges *self);
+void _tidings_store_changes_seal             (TidingsStoreChanges *self);
+
+/* Migrations (tidings-store-migrations.c) ---------------------------- */
+
+int      _tidings_store_migrations_latest (void);
+gboolean _tidings_store_migrations_apply  (sqlite3     *db,
+                                           const char  *db_path,
+                                           int          target_version,
+                                           GError     **error);
+gboolean _tidings_store_get_user_version  (sqlite3     *db,
+                                           const char  *db_path,
+                                           int         *out_version,
+                                           GError     **error);
+
+/* The store object (tidings-store.c) --------------------------------- */
+
+struct _TidingsStore
+{
+  GObject              parent_instance;
+
+  sqlite3             *db;
+  char                *data_dir;
+  char                *db_path;
+  gboolean             read_only;
+  int                  lock_fd;
+  int                  schema_version;
+  GHashTable          *statements;   /* static SQL text -> sqlite3_stmt */
+  TidingsStoreBodies  *bodies;
+  gsize                body_threshold;
+  GString             *scratch;
+
+  /* The open write transaction, if any. */
+  gboolean             in_transaction;
+  gboolean             explicit_transaction;
+  gboolean             transaction_failed;
+  int                  transaction_error_code;
+  guint                write_depth;
+  TidingsStoreChanges *pending_changes;
+};
+
+/* A prepared statement from the cache, reset and unbound at scope exit:
+ *   g_autoptr(TidingsStoreStmt) stmt = _tidings_store_prepare (self, SQL, error); */
+typedef sqlite3_stmt TidingsStoreStmt;
+void _tidings_store_stmt_release (TidingsStoreStmt *stmt);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TidingsStoreStmt, _tidings_store_stmt_release)
+
+TidingsStoreStmt *_tidings_store_prepare      (TidingsStore      *self,
+                                               const char        *sql,
+                                               GError           **error);
+gboolean          _tidings_store_step_done    (TidingsStore      *self,
+                                               TidingsStoreStmt  *stmt,
+                                               GError           **error);
+gboolean          _tidings_store_exec         (TidingsStore      *self,
+                                               const char        *sql,
+                                               GError           **error);
+void              _tidings_store_set_db_error (TidingsStore      *self,
+                                               GError           **error,
+                                               int                rc);
+void              _tidings_store_set_not_found (GError          **error,
+                                                const char       *what,
+                                                gint64            id);
+
+/* Every write function is wrapped in these: begin joins the caller's
+ * transaction or opens one; end commits (or rolls back on !ok) the one it
+ * opened, or marks the caller's as failed.  Returns ok && committed. */
+gboolean _tidings_store_write_begin (TidingsStore  *self,
+                                     GError       **error);
+gboolean _tidings_store_write_end   (TidingsStore  *self,
+                                     gboolean       ok,
+                                     GError       **error);
+
+static inline TidingsStoreChanges *
+_tidings_store_changes (TidingsStore *self)
+{
+  return self->pending_changes;
+}
+
+/* Binding helpers: text may be NULL (bound as SQL NULL). Strings must stay
+ * alive until the statement is reset. */
+static inline void
+_tidings_store_bind_text (TidingsStoreStmt *stmt, int idx, const char *text)
+{
+  if (text == NULL)
+    sqlite3_bind_null (stmt, idx);
+  else
+    sqlite3_bind_text (stmt, idx, text, -1, SQLITE_STATIC);
+}
+
+static inline char *
+_tidings_store_column_dup (TidingsStoreStmt *stmt, int idx)
+{
+  const unsigned char *text = sqlite3_column_text (stmt, idx);
+
+  return text != NULL ? g_strdup ((const char *) text) : NULL;
+}
+
+/* Records (tidings-store-types.c) ------------------------------------ */
+
+/* A row in one allocation; the strings need not be NUL-terminated. */
+TidingsStoreRow *_tidings_store_row_new (gint64       id,
+                                         gint64       folder_id,
+                                         gint64       thread_id,
+                                         gint64       date,
+                                         guint        flags,
+                                         gboolean     has_attachments,
+                                         const char  *subject,
+                                         gsize        subject_len,
+                                         const char  *from_name,
+                                         gsize        from_name_len,
+                                         const char  *from_address,
+                                         gsize        from_address_len,
+                                         const char  *preview,
+                                         gsize        preview_len);
+
+/* Messages and bodies (tidings-store-messages.c) --------------------- */
+
+gboolean _tidings_store_put_body (TidingsStore  *self,
+                                  gint64         message_id,
+                                  GBytes        *raw,
+                                  GError       **error);
+
+/* Threads (tidings-store-threads.c) ---------------------------------- */
+
+/* Finds (or starts) the thread of a message about to be inserted, merging
+ * the threads it links.  *out_use_subject says whether the message joins
+ * the subject fallback (then its thread_subject must be stored). */
+gboolean _tidings_store_threads_assign (TidingsStore              *self,
+                                        const TidingsStoreMessage *message,
+                                        gint64                    *out_thread_id,
+                                        gboolean                  *out_use_subject,
+                                        GError                   **error);
+
+/* Search (tidings-store-search.c) ------------------------------------ */
+
+/* Turns what a person typed into an FTS5 query that cannot be a syntax
+ * error; NULL when nothing searchable is left. */
+char *_tidings_store_search_build_query (const char *text);
+
+/* Tests ---------------------------------------------------------------- */
+
+sqlite3 *_tidings_store_get_db             (TidingsStore *self);
+void     _tidings_store_set_body_threshold (TidingsStore *self,
+                                            gsize         threshold);
+gboolean _tidings_store_set_synchronous    (TidingsStore *self,
+                                            const char   *mode,
+                                            GError      **error);
+
+G_END_DECLS
