@@ -1,0 +1,67 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* net-test-util.h: small in-process servers and main-loop helpers for the
+ * net tests. Servers listen on 127.0.0.1 only and run in a thread with
+ * blocking GIO calls, each bounded by a socket timeout. */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "net/tidings-net.h"
+
+G_BEGIN_DECLS
+
+#define NET_TEST_WAIT_MS 10000  /* the longest any test waits for anything */
+
+char            *net_test_data_path      (const char *name);
+GTlsCertificate *net_test_certificate    (const char *name);  /* "server" or "other" */
+GTlsDatabase    *net_test_ca_database    (void);
+char            *net_test_fingerprint    (const char *name);  /* "ab:cd:.." of its DER */
+
+/* Async results, waited for with a bound. */
+typedef struct
+{
+  GAsyncResult *result;
+} NetTestWait;
+
+void          net_test_wait_cb   (GObject      *source,
+                                  GAsyncResult *result,
+                                  gpointer      user_data);
+/* Iterates the thread-default context until the result is in; fails the
+ * test after NET_TEST_WAIT_MS. Returns the (owned) result and resets @w. */
+GAsyncResult *net_test_wait      (NetTestWait  *w);
+void          net_test_sleep_ms  (guint         ms);
+
+/* Convenience wrappers over the async API for the main-thread side. */
+char         *net_test_read_line (TidingsReader *reader,
+                                  GError       **error);
+gboolean      net_test_write     (TidingsWriter *writer,
+                                  const char    *text,
+                                  TidingsWriteFlags flags,
+                                  GError       **error);
+gboolean      net_test_connect   (TidingsConnection *conn,
+                                  GError       **error);
+gboolean      net_test_start_tls (TidingsConnection *conn,
+                                  GError       **error);
+
+/* A server that accepts connections and runs @func for each in its thread. */
+typedef void (*NetTestServerFunc) (GIOStream *stream,
+                                   gpointer   data);
+typedef struct _NetTestServer NetTestServer;
+
+NetTestServer *net_test_server_new      (NetTestServerFunc func,
+                                         gpointer          data);
+guint16        net_test_server_get_port (NetTestServer    *server);
+/* Waits (bounded) for the handler to return, then stops. */
+void           net_test_server_free     (NetTestServer    *server);
+
+/* Server-side helpers (blocking, in the server thread). */
+gboolean   srv_write        (GIOStream  *stream,
+                             const void *data,
+                             gssize      len);
+/* Reads up to LF byte by byte (never reads beyond it); NULL on EOF/error. */
+char      *srv_read_line    (GIOStream  *stream);
+GIOStream *srv_tls          (GIOStream  *raw,
+                             const char *cert_name,
+                             GError    **error);
+
+G_END_DECLS
