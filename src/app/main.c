@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <locale.h>
+
+#include <glib/gi18n.h>
+
+#include "tidings-engine.h"
+
+#include "tidings-application.h"
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(TidingsApplication) app = NULL;
+
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+
+  tidings_engine_init ();
+
+  app = tidings_application_new ();
+
+  return g_application_run (G_APPLICATION (app), argc, argv);
+}
