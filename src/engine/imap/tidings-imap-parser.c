@@ -395,6 +395,30 @@ tidings_imap_parser_next (TidingsImapParser    *self,
     }
 }
 
+/* The connection ended: an error if a response was cut short (after next()
+ * has returned NEED_MORE), TRUE when the stream ended between responses. */
+gboolean
+tidings_imap_parser_finish (TidingsImapParser  *self,
+                            GError            **error)
+{
+  g_return_val_if_fail (TIDINGS_IS_IMAP_PARSER (self), FALSE);
+  if (self->poison != NULL)
+    {
+      g_propagate_error (error, g_error_copy (self->poison));
+      return FALSE;
+    }
+  if (self->end > self->start)
+    {
+      GError *e = g_error_new (TIDINGS_IMAP_ERROR, TIDINGS_IMAP_ERROR_PARSE,
+                               _("The IMAP connection closed in the middle of a reply "
+                                 "(%" G_GSIZE_FORMAT " bytes unfinished)"),
+                               self->end - self->start);
+
+      return poison (self, e, error);
+    }
+  return TRUE;
+}
+
 /* Bytes fed and not yet returned as part of a response. */
 gsize
 tidings_imap_parser_get_buffered (TidingsImapParser *self)

@@ -61,6 +61,8 @@ gboolean                 tidings_imap_parser_feed        (TidingsImapParser     
 TidingsImapParserResult  tidings_imap_parser_next        (TidingsImapParser             *self,
                                                           TidingsImapResponse          **response,
                                                           GError                       **error);
+gboolean                 tidings_imap_parser_finish      (TidingsImapParser             *self,
+                                                          GError                       **error);
 gsize                    tidings_imap_parser_get_buffered (TidingsImapParser            *self);
 gboolean                 tidings_imap_parser_is_poisoned (TidingsImapParser             *self);
 void                     tidings_imap_parser_reset       (TidingsImapParser             *self);
