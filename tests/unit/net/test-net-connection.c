@@ -1,3 +1,1001 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-#include <glib.h>
-int main (int argc, char **argv) { g_test_init (&argc, &argv, NULL); return g_test_run (); }
+/* TidingsConnection against small in-process servers on 127.0.0.1:
+ * connect, refuse, time out, TLS with an injected CA, untrusted and pinned
+ * certificates, STARTTLS (with response injection), COMPRESS=DEFLATE. */
+#include "config.h"
+
+#include <string.h>
+#include <zlib.h>
+
+#include "net-test-util.h"
+#include "tidings-engine.h"
+
+#define HOST "127.0.0.1"
+
+/* What a server thread saw, checked by the test afterwards. */
+typedef struct
+{
+  const char *cert;       /* "server" or "other" */
+  char       *received;   /* lines the server read, "\n"-joined */
+  gboolean    handshake_ok;
+  gboolean    saw_eof;
+  gsize       plaintext_after;  /* bytes read after a point it should get none */
+} Scenario;
+
+static void
+scenario_clear (Scenario *s)
+{
+  g_free (s->received);
+}
+
+static void
+record (Scenario   *s,
+        const char *line)
+{
+  char *joined = g_strconcat (s->received ? s->received : "", line ? line : "<eof>", "\n", NULL);
+
+  g_free (s->received);
+  s->received = joined;
+}
+
+static TidingsConnection *
+new_connection (guint16         port,
+                TidingsSecurity security,
+                gboolean        with_ca)
+{
+  TidingsConnection *conn = tidings_connection_new (HOST, port, security);
+
+  if (with_ca)
+    {
+      g_autoptr(GTlsDatabase) db = net_test_ca_database ();
+      tidings_connection_set_tls_database (conn, db);
+    }
+  tidings_connection_set_connect_timeout (conn, 5000);
+  tidings_connection_set_timeout (conn, 5000);
+  return conn;
+}
+
+/* ---- plain ------------------------------------------------------------- */
+
+static void
+greet_plain (GIOStream *stream,
+             gpointer   data)
+{
+  Scenario *s = data;
+  char *line;
+
+  srv_write (stream, "* OK plain greeting\r\n", -1);
+  line = srv_read_line (stream);
+  record (s, line);
+  g_free (line);
+  srv_write (stream, "a1 OK bye\r\n", -1);
+}
+
+static void
+test_plain (void)
+{
+  Scenario s = { 0 };
+  NetTestServer *server = net_test_server_new (greet_plain, &s);
+  g_autoptr(TidingsConnection) conn = new_connection (net_test_server_get_port (server),
+                                                      TIDINGS_SECURITY_NONE, FALSE);
+  GError *error = NULL;
+  char *line;
+
+  g_assert_true (net_test_connect (conn, &error));
+  g_assert_no_error (error);
+  g_assert_true (tidings_connection_is_connected (conn));
+  g_assert_false (tidings_connection_is_encrypted (conn));
+  g_assert_null (tidings_connection_get_peer_certificate (conn));
+
+  line = net_test_read_line (tidings_connection_get_reader (conn), &error);
+  g_assert_cmpstr (line, ==, "* OK plain greeting");
+  g_free (line);
+  /* Explicitly plain: the person chose it, so even secrets may go. */
+  g_assert_true (net_test_write (tidings_connection_get_writer (conn), "a1 LOGIN u p\r\n",
+                                 TIDINGS_WRITE_SENSITIVE, &error));
+  line = net_test_read_line (tidings_connection_get_reader (conn), &error);
+  g_assert_cmpstr (line, ==, "a1 OK bye");
+  g_free (line);
+
+  tidings_connection_close (conn);
+  g_assert_false (tidings_connection_is_connected (conn));
+  line = net_test_read_line (tidings_connection_get_reader (conn), &error);
+  g_assert_null (line);
+  g_assert_error (error, TIDINGS_NET_ERROR, TIDINGS_NET_ERROR_CLOSED);
+  g_clear_error (&error);
+
+  net_test_server_free (server);
+  g_assert_cmpstr (s.received, ==, "a1 LOGIN u p\n");
+  scenario_clear (&s);
+}
+
+static void
+test_refused (void)
+{
+  NetTestServer *server = net_test_server_new (NULL, NULL);
+  guint16 port = net_test_server_get_port (server);
+  g_autoptr(TidingsConnection) conn = NULL;
+  GError *error = NULL;
+  g_autofree char *expected = NULL;
+
+  net_test_server_free (server);  /* nothing listens on the port now */
+  conn = new_connection (port, TIDINGS_SECURITY_TLS, TRUE);
+  g_assert_false (net_test_connect (conn, &error));
+  g_assert_error (error, TIDINGS_NET_ERROR, TIDINGS_NET_ERROR_CONNECTION_REFUSED);
+  expected = g_strdup_printf ("127.0.0.1 refused the connection on port %u. Check the server name and port.", port);
+  g_assert_cmpstr (error->message, ==, expected);
+  g_clear_error (&error);
+  g_assert_false (tidings_connection_is_connected (conn));
+}
+
+static void
+test_host_not_found (void)
+{
+  g_autoptr(TidingsConnection) conn = tidings_connection_new ("nonexistent.invalid", 993,
+                                                              TIDINGS_SECURITY_TLS);
+  GError *error = NULL;
+
+  tidings_connection_set_connect_timeout (conn, 8000);
+  g_assert_false (net_test_connect (conn, &error));
+  g_test_message ("%s", error->message);
+  g_assert_error (error, TIDINGS_NET_ERROR, TIDINGS_NET_ERROR_HOST_NOT_FOUND);
+  g_assert_cmpstr (error->message, ==,
+                   "Could not find the server nonexistent.invalid. Check the server name.");
+  g_clear_error (&error);
+}
+
+static void
+test_connect_once (void)
+{
+  NetTestServer *server = net_test_server_new (NULL, NULL);
+  g_autoptr(TidingsConnection) conn = new_connection (net_test_server_get_port (server),
+                                                      TIDINGS_SECURITY_NONE, FALSE);
+  GError *error = NULL;
+
+  g_assert_true (net_test_connect (conn, &error));
+  g_assert_false (net_test_connect (conn, &error));
+  g_assert_error (error, TIDINGS_NET_ERROR, TIDINGS_NET_ERROR_FAILED);
+  g_clear_error (&error);
+  tidings_connection_close (conn);
+  net_test_server_free (server);
+}
+
+/* ---- timeouts ---------------------------------------------------------- */
+
+static void
+test_timeout_tls_handshake (void)
+{
+  /* Listening but never accepting: TCP connects (the kernel answers),
+   * the TLS handshake never gets a reply. */
+  NetTestServer *silent = net_test_server_new (NULL, NULL);
+  g_autoptr(TidingsConnection) conn = new_connection (net_test_server_get_port (silent),
+                                                      TIDINGS_SECURITY_TLS, TRUE);
+  GError *error = NULL;
+  gint64 start = g_get_monotonic_time ();
+  gint64 ms;
+  g_autofree char *expected = NULL;
+
+  tidings_connection_set_connect_timeout (conn, 300);
+  g_assert_false (net_test_connect (conn, &error));
+  ms = (g_get_monotonic_time () - start) / 1000;
+  g_assert_error (error, TIDINGS_NET_ERROR, TIDINGS_NET_ERROR_TIMED_OUT);
+  expected = g_strdup_printf ("The connection to 127.0.0.1:%u timed out.", net_test_server_get_port (silent));
+  g_assert_cmpstr (error->message, ==, expected);
+  g_assert_cmpint (ms, >=, 290);
+  g_assert_cmpint (ms, <, 5000);
+  g_clear_error (&error);
+  g_assert_false (tidings_connection_is_connected (conn));
+  net_test_server_free (silent);
+}
+
+static void
+test_timeout_greeting (void)
+{
+  NetTestServer *silent = net_test_server_new (NULL, NULL);
+  g_autoptr(TidingsConnection) conn = new_connection (net_test_server_get_port (silent),
+                                                      TIDINGS_SECURITY_STARTTLS, TRUE);
+  GError *error = NULL;
+  char *line;
+
+  tidings_connection_set_timeout (conn, 200);
+  g_assert_true (net_test_connect (conn, &error));
+  line = net_test_read_line (tidings_connection_get_reader (conn), &error);
+  g_assert_null (line);
+  g_assert_error (error, TIDINGS_NET_ERROR, TIDINGS_NET_ERROR_TIMED_OUT);
+  g_clear_error (&error);
+  tidings_connection_close (conn);
+  net_test_server_free (silent);
+}
+
+static void
+test_cancel_connect (void)
+{
+  NetTestServer *silent = net_test_server_new (NULL, NULL);
+  g_autoptr(TidingsConnection) conn = new_connection (net_test_server_get_port (silent),
+                                                      TIDINGS_SECURITY_TLS, TRUE);
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  NetTestWait w = { 0 };
+  g_autoptr(GAsyncResult) result = NULL;
+  GError *error = NULL;
+
+  tidings_connection_connect_async (conn, cancellable, net_test_wait_cb, &w);
+  net_test_sleep_ms (100);
+  g_assert_null (w.result);
+  g_cancellable_cancel (cancellable);
+  result = net_test_wait (&w);
+  g_assert_false (tidings_connection_connect_finish (conn, result, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_error (&error);
+  net_test_server_free (silent);
+}
+
+/* ---- implicit TLS and certificates ------------------------------------- */
+
+static void
+greet_tls (GIOStream *stream,
+           gpointer   data)
+{
+  Scenario *s = data;
+  g_autoptr(GIOStream) tls = NULL;
+  char *line;
+
+  tls = srv_tls (stream, s->cert, NULL);
+  if (tls == NULL)
+    return;  /* the client refused the certificate */
+  s->handshake_ok = TRUE;
+  srv_write (tls, "* OK secure greeting\r\n", -1);
+  line = srv_read_line (tls);
+  record (s, line);
+  g_free (line);
+  srv_write (tls, "a1 OK\r\n", -1);
+}
+
+static void
+test_tls_with_ca (void)
+{
+  Scenario s = { .cert = "server" };
+  NetTestServer *server = net_test_server_new (greet_tls, &s);
+  g_autoptr(TidingsConnection) conn = new_connection (net_test_server_get_port (server),
+                                                      TIDINGS_SECURITY_TLS, TRUE);
+  g_autofree char *fp = net_test_fingerprint ("server");
+  TidingsCertificateInfo *peer;
+  GError *error = NULL;
+  char *line;
+  NetTestWait w = { 0 };
+  g_autoptr(GAsyncResult) result = NULL;
+
+  g_assert_true (net_test_connect (conn, &error));
+  g_assert_no_error (error);
+  g_assert_true (tidings_connection_is_encrypted (conn));
+  peer = tidings_connection_get_peer_certificate (conn);
+  g_assert_nonnull (peer);
+  g_assert_cmpstr (tidings_certificate_info_get_fingerprint (peer), ==, fp);
+  g_assert_cmpuint (tidings_certificate_info_get_errors (peer), ==, 0);
+  g_assert_null (tidings_connection_get_rejected_certificate (conn));
+
+  line = net_test_read_line (tidings_connection_get_reader (conn), &error);
+  g_assert_cmpstr (line, ==, "* OK secure greeting");
+  g_free (line);
+  g_assert_true (net_test_write (tidings_connection_get_writer (conn), "a1 LOGIN alice pw\r\n",
+                                 TIDINGS_WRITE_SENSITIVE, &error));
+  line = net_test_read_line (tidings_connection_get_reader (conn), &error);
+  g_assert_cmpstr (line, ==, "a1 OK");
+  g_free (line);
+
+  tidings_connection_close_async (conn, NULL, net_test_wait_cb, &w);
+  result = net_test_wait (&w);
+  g_assert_true (tidings_connection_close_finish (conn, result, &error));
+  g_assert_false (tidings_connection_is_connected (conn));
+
+  net_test_server_free (server);
+  g_assert_true (s.handshake_ok);
+  g_assert_cmpstr (s.received, ==, "a1 LOGIN alice pw\n");
+  scenario_clear (&s);
+}
+
+static void
+test_tls_untrusted (void)
+{
+  Scenario s = { .cert = "server" };
+  NetTestServer *server = net_test_server_new (greet_tls, &s);
+  /* No injected CA: the system does not know the test CA. */
+  g_autoptr(TidingsConnection) conn = new_connection (net_test_server_get_port (server),
+                                                      TIDINGS_SECURITY_TLS, FALSE);
+  g_autofree char *fp = net_test_fingerprint ("server");
+  g_autofree char *expected = g_strdup_printf ("127.0.0.1's certificate is not trusted (SHA-256 %s).", fp);
+  g_autofree char *why = NULL;
+  TidingsCertificateInfo *info;
+  GError *error = NULL;
+  char *line;
+
+  g_assert_false (net_test_connect (conn, &error));
+  g_assert_error (error, TIDINGS_NET_ERROR, TIDINGS_NET_ERROR_CERTIFICATE_UNTRUSTED);
+  g_assert_cmpstr (error->message, ==, expected);
+  g_clear_error (&error);
+  g_assert_false (tidings_connection_is_connected (conn));
+
+  info = tidings_connection_get_rejected_certificate (conn);
+  g_assert_nonnull (info);
+  g_assert_cmpstr (tidings_certificate_info_get_fingerprint (info), ==, fp);
+  g_assert_cmpuint (strlen (fp), ==, 95);
+  g_assert_cmpstr (tidings_certificate_info_get_host (info), ==, "127.0.0.1");
+  g_assert_nonnull (strstr (tidings_certificate_info_get_subject (info), "CN=localhost"));
+  g_assert_nonnull (strstr (tidings_certificate_info_get_issuer (info), "Tidings Test CA"));
+  g_assert_cmpint (g_date_time_get_year (tidings_certificate_info_get_not_before (info)), ==, 2000);
+  g_assert_cmpint (g_date_time_get_year (tidings_certificate_info_get_not_after (info)), ==, 2125);
+  g_assert_true (tidings_certificate_info_get_errors (info) & G_TLS_CERTIFICATE_UNKNOWN_CA);
+  g_assert_nonnull (strstr (tidings_certificate_info_get_pem (info), "BEGIN CERTIFICATE"));
+  why = tidings_certificate_info_describe_errors (info);
+  g_assert_nonnull (strstr (why, "not signed by an authority"));
+
+  /* Nothing can be read or written on the refused connection. */
+  line = net_test_read_line (tidings_connection_get_reader (conn), &error);
+  g_assert_null (line);
+  g_assert_error (error, TIDINGS_NET_ERROR, TIDINGS_NET_ERROR_CERTIFICATE_UNTRUSTED);
+  g_clear_error (&error);
+
+  net_test_server_free (server);
+  g_assert_false (s.handshake_ok);
+  scenario_clear (&s);
+}
+
+static void
+test_tls_other_cert_with_ca (void)
+{
+  Scenario s = { .cert = "other" };
+  NetTestServer *server = net_test_server_new (greet_tls, &s);
+  g_autoptr(TidingsConnection) conn = new_connection (net_test_server_get_port (server),
+                                                      TIDINGS_SECURITY_TLS, TRUE);
+  g_autofree char *fp = net_test_fingerprint ("other");
+  GError *error = NULL;
+
+  g_assert_false (net_test_connect (conn, &error));
+  g_assert_error (error, TIDINGS_NET_ERROR, TIDINGS_NET_ERROR_CERTIFICATE_UNTRUSTED);
+  g_clear_error (&error);
+  g_assert_cmpstr (tidings_certificate_info_get_fingerprint (tidings_connection_get_rejected_certificate (conn)),
+                   ==, fp);
+  net_test_server_free (server);
+  scenario_clear (&s);
+}
+
+static void
+test_tls_pinned (void)
+{
+  Scenario s = { .cert = "server" };
+  NetTestServer *server = net_test_server_new (greet_tls, &s);
+  g_autoptr(TidingsConnection) conn = new_connection (net_test_server_get_port (server),
+                                                      TIDINGS_SECURITY_TLS, FALSE);
+  g_autofree char *fp = net_test_fingerprint ("server");
+  g_autofree char *upper = g_ascii_strup (fp, -1);
+  GError *error = NULL;
+  char *line;
+
+  g_assert_false (tidings_connection_set_pinned_fingerprint (conn, "not a fingerprint"));
+  /* Any spelling of the same fingerprint. */
+  g_assert_true (tidings_connection_set_pinned_fingerprint (conn, upper));
+  g_assert_true (net_test_connect (conn, &error));
+  g_assert_no_error (error);
+  g_assert_true (tidings_connection_is_encrypted (conn));
+  g_assert_null (tidings_connection_get_rejected_certificate (conn));
+  g_assert_cmpstr (tidings_certificate_info_get_fingerprint (tidings_connection_get_peer_certificate (conn)),
+                   ==, fp);
+  g_assert_true (tidings_certificate_info_get_errors (tidings_connection_get_peer_certificate (conn))
+                 & G_TLS_CERTIFICATE_UNKNOWN_CA);
+  line = net_test_read_line (tidings_connection_get_reader (conn), &error);
+  g_assert_cmpstr (line, ==, "* OK secure greeting");
+  g_free (line);
+  tidings_connection_close (conn);
+  net_test_server_free (server);
+  scenario_clear (&s);
+}
+
+static void
+test_tls_wrong_pin (void)
+{
+  Scenario s = { .cert = "server" };
+  NetTestServer *server = net_test_server_new (greet_tls, &s);
+  g_autoptr(TidingsConnection) conn = new_connection (net_test_server_get_port (server),
+                                                      TIDINGS_SECURITY_TLS, FALSE);
+  g_autofree char *pin = net_test_fingerprint ("other");
+  g_autofree char *fp = net_test_fingerprint ("server");
+  g_autofree char *expected = g_strdup_printf ("127.0.0.1's certificate has changed since you trusted it (SHA-256 %s).", fp);
+  GError *error = NULL;
+
+  g_assert_true (tidings_connection_set_pinned_fingerprint (conn, pin));
+  g_assert_false (net_test_connect (conn, &error));
+  g_assert_error (error, TIDINGS_NET_ERROR, TIDINGS_NET_ERROR_CERTIFICATE_CHANGED);
+  g_assert_cmpstr (error->message, ==, expected);
+  g_clear_error (&error);
+  g_assert_cmpstr (tidings_certificate_info_get_fingerprint (tidings_connection_get_rejected_certificate (conn)),
+                   ==, fp);
+  net_test_server_free (server);
+  g_assert_false (s.handshake_ok);
+  scenario_clear (&s);
+}
+
+static void
+speak_plaintext (GIOStream *stream,
+                 gpointer   data)
+{
+  char buf[512];
+
+  /* A plain-text server on an implicit-TLS port. */
+  srv_write (stream, "* OK I do not speak TLS\r\n", -1);
+  g_input_stream_read (g_io_stream_get_input_stream (stream), buf, sizeof buf, NULL, NULL);
+}
+
+static void
+test_tls_to_plaintext_server (void)
+{
+  NetTestServer *server = net_test_server_new (speak_plaintext, NULL);
+  g_autoptr(TidingsConnection) conn = new_connection (net_test_server_get_port (server),
+                                                      TIDINGS_SECURITY_TLS, TRUE);
+  GError *error = NULL;
+
+  g_assert_false (net_test_connect (conn, &error));
+  g_test_message ("%s", error->message);
+  g_assert_error (error, TIDINGS_NET_ERROR, TIDINGS_NET_ERROR_TLS_FAILED);
+  g_assert_nonnull (strstr (error->message, "127.0.0.1"));
+  g_clear_error (&error);
+  net_test_server_free (server);
+}
+
+/* ---- STARTTLS ---------------------------------------------------------- */
+
+/* IMAP-like STARTTLS server; @injected is sent in the same write as the OK. */
+static void
+starttls_server (GIOStream  *stream,
+                 Scenario   *s,
+                 const char *injected)
+{
+  g_autoptr(GIOStream) tls = NULL;
+  g_autofree char *ok = NULL;
+  char *line;
+
+  srv_write (stream, "* OK [CAPABILITY IMAP4rev1 STARTTLS LOGINDISABLED] ready\r\n", -1);
+  line = srv_read_line (stream);
+  record (s, line);
+  g_free (line);
+  ok = g_strconcat ("a1 OK Begin TLS negotiation now\r\n", injected ? injected : "", NULL);
+  srv_write (stream, ok, -1);
+  tls = srv_tls (stream, "server", NULL);
+  if (tls == NULL)
+    return;
+  s->handshake_ok = TRUE;
+  srv_write (tls, "* OK [CAPABILITY IMAP4rev1 AUTH=PLAIN] real, after TLS\r\n", -1);
+  while ((line = srv_read_line (tls)) != NULL)
+    {
+      record (s, line);
+      if (g_str_has_prefix (line, "a3"))
+        {
+          g_free (line);
+          break;
+        }
+      srv_write (tls, "a2 OK logged in\r\n", -1);
+      g_free (line);
+    }
+  srv_write (tls, "a3 OK bye\r\n", -1);
+}
+
+static void
+starttls_clean (GIOStream *stream,
+                gpointer   data)
+{
+  starttls_server (stream, data, NULL);
+}
+
+#define INJECTED "* OK [CAPABILITY IMAP4rev1 AUTH=PLAIN AUTH=LOGIN] injected before TLS\r\na2 OK LOGIN completed\r\n"
+
+static void
+starttls_injecting (GIOStream *stream,
+                    gpointer   data)
+{
+  starttls_server (stream, data, INJECTED);
+}
+
+static void
+run_starttls (gboolean injecting)
+{
+  Scenario s = { 0 };
+  NetTestServer *server = net_test_server_new (injecting ? starttls_injecting : starttls_clean, &s);
+  g_autoptr(TidingsConnection) conn = new_connection (net_test_server_get_port (server),
+                                                      TIDINGS_SECURITY_STARTTLS, TRUE);
+  TidingsReader *reader = tidings_connection_get_reader (conn);
+  TidingsWriter *writer = tidings_connection_get_writer (conn);
+  GError *error = NULL;
+  char *line;
+
+  g_assert_true (net_test_connect (conn, &error));
+  g_assert_false (tidings_connection_is_encrypted (conn));
+  line = net_test_read_line (reader, &error);
+  g_assert_true (g_str_has_prefix (line, "* OK [CAPABILITY"));
+  g_free (line);
+
+  /* Before TLS, a password is refused and nothing goes out. */
+  g_assert_false (net_test_write (writer, "a0 LOGIN alice pw\r\n", TIDINGS_WRITE_SENSITIVE, &error));
+  g_assert_error (error, TIDINGS_NET_ERROR, TIDINGS_NET_ERROR_INSECURE);
+  g_clear_error (&error);
+
+  g_assert_true (net_test_write (writer, "a1 STARTTLS\r\n", TIDINGS_WRITE_NONE, &error));
+  line = net_test_read_line (reader, &error);
+  g_assert_cmpstr (line, ==, "a1 OK Begin TLS negotiation now");
+  g_free (line);
+  if (injecting)
+    {
+      /* Let the injected bytes arrive; they came in the OK's write anyway. */
+      net_test_sleep_ms (20);
+      g_assert_cmpuint (tidings_reader_get_buffered (reader), ==, strlen (INJECTED));
+    }
+
+  g_assert_true (net_test_start_tls (conn, &error));
+  g_assert_no_error (error);
+  g_assert_true (tidings_connection_is_encrypted (conn));
+  g_assert_cmpuint (tidings_connection_get_discarded_bytes (conn), ==, injecting ? strlen (INJECTED) : 0);
+
+  /* The first line read is the real, encrypted one. */
+  line = net_test_read_line (reader, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (line, ==, "* OK [CAPABILITY IMAP4rev1 AUTH=PLAIN] real, after TLS");
+  g_free (line);
+
+  g_assert_true (net_test_write (writer, "a2 LOGIN alice pw\r\n", TIDINGS_WRITE_SENSITIVE, &error));
+  line = net_test_read_line (reader, &error);
+  g_assert_cmpstr (line, ==, "a2 OK logged in");
+  g_free (line);
+  g_assert_true (net_test_write (writer, "a3 LOGOUT\r\n", TIDINGS_WRITE_NONE, &error));
+  line = net_test_read_line (reader, &error);
+  g_assert_cmpstr (line, ==, "a3 OK bye");
+  g_free (line);
+
+  /* Only once. */
+  g_assert_false (net_test_start_tls (conn, &error));
+  g_assert_error (error, TIDINGS_NET_ERROR, TIDINGS_NET_ERROR_FAILED);
+  g_clear_error (&error);
+
+  tidings_connection_close (conn);
+  net_test_server_free (server);
+  g_assert_true (s.handshake_ok);
+  g_assert_cmpstr (s.received, ==, "a1 STARTTLS\na2 LOGIN alice pw\na3 LOGOUT\n");
+  scenario_clear (&s);
+}
+
+static void
+test_starttls (void)
+{
+  run_starttls (FALSE);
+}
+
+static void
+test_starttls_injection_discarded (void)
+{
+  run_starttls (TRUE);
+}
+
+/* Says OK to STARTTLS but then keeps talking plain text. */
+static void
+starttls_then_plaintext (GIOStream *stream,
+                         gpointer   data)
+{
+  Scenario *s = data;
+  char *line;
+  char buf[4096];
+  gssize n;
+
+  srv_write (stream, "* OK ready\r\n", -1);
+  line = srv_read_line (stream);
+  record (s, line);
+  g_free (line);
+  srv_write (stream, "a1 OK go ahead\r\n* OK still plain, no TLS here\r\n", -1);
+  /* Whatever arrives now must be the ClientHello (a TLS record, 0x16), and
+   * after the failed handshake only the end of the connection. */
+  while ((n = g_input_stream_read (g_io_stream_get_input_stream (stream), buf, sizeof buf, NULL, NULL)) > 0)
+    {
+      if (buf[0] != 0x16 && buf[0] != 0x15)
+        s->plaintext_after += n;
+      srv_write (stream, "* garbage that is not TLS\r\n", -1);
+    }
+  s->saw_eof = TRUE;  /* EOF, or a reset: the client closed with our bytes unread */
+}
+
+static void
+test_starttls_failure_no_fallback (void)
+{
+  Scenario s = { 0 };
+  NetTestServer *server = net_test_server_new (starttls_then_plaintext, &s);
+  g_autoptr(TidingsConnection) conn = new_connection (net_test_server_get_port (server),
+                                                      TIDINGS_SECURITY_STARTTLS, TRUE);
+  TidingsReader *reader = tidings_connection_get_reader (conn);
+  TidingsWriter *writer = tidings_connection_get_writer (conn);
+  GError *error = NULL;
+  char *line;
+
+  g_assert_true (net_test_connect (conn, &error));
+  line = net_test_read_line (reader, &error);
+  g_free (line);
+  g_assert_true (net_test_write (writer, "a1 STARTTLS\r\n", TIDINGS_WRITE_NONE, &error));
+  line = net_test_read_line (reader, &error);
+  g_assert_cmpstr (line, ==, "a1 OK go ahead");
+  g_free (line);
+
+  g_assert_false (net_test_start_tls (conn, &error));
+  g_test_message ("%s", error->message);
+  g_assert_error (error, TIDINGS_NET_ERROR, TIDINGS_NET_ERROR_TLS_FAILED);
+  g_clear_error (&error);
+
+  /* Closed, for good: no read, no write, no plain text. */
+  g_assert_false (tidings_connection_is_connected (conn));
+  g_assert_false (tidings_connection_is_encrypted (conn));
+  g_assert_false (net_test_write (writer, "a2 LOGIN alice pw\r\n", TIDINGS_WRITE_NONE, &error));
+  g_assert_error (error, TIDINGS_NET_ERROR, TIDINGS_NET_ERROR_TLS_FAILED);
+  g_clear_error (&error);
+  line = net_test_read_line (reader, &error);
+  g_assert_null (line);
+  g_assert_error (error, TIDINGS_NET_ERROR, TIDINGS_NET_ERROR_TLS_FAILED);
+  g_clear_error (&error);
+
+  net_test_server_free (server);
+  g_assert_true (s.saw_eof);
+  g_assert_cmpuint (s.plaintext_after, ==, 0);
+  g_assert_cmpstr (s.received, ==, "a1 STARTTLS\n");
+  scenario_clear (&s);
+}
+
+static void
+refuse_starttls (GIOStream *stream,
+                 gpointer   data)
+{
+  Scenario *s = data;
+  char *line;
+
+  srv_write (stream, "* OK ready\r\n", -1);
+  line = srv_read_line (stream);
+  record (s, line);
+  g_free (line);
+  srv_write (stream, "a1 NO STARTTLS is not available\r\n", -1);
+  /* Record anything else the client sends until it hangs up. */
+  while ((line = srv_read_line (stream)) != NULL)
+    {
+      record (s, line);
+      g_free (line);
+    }
+  s->saw_eof = TRUE;
+}
+
+static void
+test_starttls_refused (void)
+{
+  Scenario s = { 0 };
+  NetTestServer *server = net_test_server_new (refuse_starttls, &s);
+  g_autoptr(TidingsConnection) conn = new_connection (net_test_server_get_port (server),
+                                                      TIDINGS_SECURITY_STARTTLS, TRUE);
+  TidingsWriter *writer = tidings_connection_get_writer (conn);
+  GError *error = NULL;
+  char *line;
+
+  g_assert_true (net_test_connect (conn, &error));
+  line = net_test_read_line (tidings_connection_get_reader (conn), &error);
+  g_free (line);
+  g_assert_true (net_test_write (writer, "a1 STARTTLS\r\n", TIDINGS_WRITE_NONE, &error));
+  line = net_test_read_line (tidings_connection_get_reader (conn), &error);
+  g_assert_cmpstr (line, ==, "a1 NO STARTTLS is not available");
+  g_free (line);
+
+  /* What a careless protocol layer might try next: both refused here. */
+  g_assert_false (net_test_write (writer, "a2 LOGIN alice pw\r\n", TIDINGS_WRITE_SENSITIVE, &error));
+  g_assert_error (error, TIDINGS_NET_ERROR, TIDINGS_NET_ERROR_INSECURE);
+  g_clear_error (&error);
+  g_assert_false (tidings_connection_is_encrypted (conn));
+  tidings_connection_close (conn);
+
+  net_test_server_free (server);
+  g_assert_true (s.saw_eof);
+  g_assert_cmpstr (s.received, ==, "a1 STARTTLS\n");
+  scenario_clear (&s);
+}
+
+static void
+test_starttls_wrong_mode (void)
+{
+  Scenario s = { .cert = "server" };
+  NetTestServer *server = net_test_server_new (greet_plain, &s);
+  g_autoptr(TidingsConnection) conn = new_connection (net_test_server_get_port (server),
+                                                      TIDINGS_SECURITY_NONE, TRUE);
+  GError *error = NULL;
+
+  g_assert_true (net_test_connect (conn, &error));
+  g_assert_false (net_test_start_tls (conn, &error));
+  g_assert_error (error, TIDINGS_NET_ERROR, TIDINGS_NET_ERROR_FAILED);
+  g_clear_error (&error);
+  tidings_connection_close (conn);
+  net_test_server_free (server);
+  scenario_clear (&s);
+}
+
+/* ---- COMPRESS=DEFLATE -------------------------------------------------- */
+
+typedef struct
+{
+  GIOStream *stream;
+  z_stream   in, out;
+  GString   *plain;    /* inflated bytes not yet consumed */
+} Deflater;
+
+static void
+dz_send (Deflater   *d,
+         const void *data,
+         gsize       len)
+{
+  guint8 buf[16384];
+
+  d->out.next_in = (Bytef *) data;
+  d->out.avail_in = len;
+  do
+    {
+      d->out.next_out = buf;
+      d->out.avail_out = sizeof buf;
+      deflate (&d->out, Z_SYNC_FLUSH);
+      srv_write (d->stream, buf, sizeof buf - d->out.avail_out);
+    }
+  while (d->out.avail_out == 0);
+}
+
+static char *
+dz_read_line (Deflater *d)
+{
+  for (;;)
+    {
+      char *nl = memchr (d->plain->str, '\n', d->plain->len);
+      guint8 raw[4096], out[16384];
+      gssize n;
+
+      if (nl)
+        {
+          gsize len = nl - d->plain->str;
+          char *line = g_strndup (d->plain->str, len > 0 && nl[-1] == '\r' ? len - 1 : len);
+          g_string_erase (d->plain, 0, len + 1);
+          return line;
+        }
+      n = g_input_stream_read (g_io_stream_get_input_stream (d->stream), raw, sizeof raw, NULL, NULL);
+      if (n <= 0)
+        return NULL;
+      d->in.next_in = raw;
+      d->in.avail_in = n;
+      do
+        {
+          d->in.next_out = out;
+          d->in.avail_out = sizeof out;
+          if (inflate (&d->in, Z_SYNC_FLUSH) == Z_DATA_ERROR)
+            return NULL;
+          g_string_append_len (d->plain, (char *) out, sizeof out - d->in.avail_out);
+        }
+      while (d->in.avail_out == 0 || d->in.avail_in > 0);
+    }
+}
+
+static void
+compress_server (GIOStream *stream,
+                 gpointer   data)
+{
+  Scenario *s = data;
+  g_autoptr(GIOStream) tls = srv_tls (stream, "server", NULL);
+  Deflater d = { 0 };
+  g_autoptr(GString) big = g_string_new (NULL);
+  char *line;
+  guint8 first[4096];
+  gsize first_len;
+
+  if (tls == NULL)
+    return;
+  d.stream = tls;
+  d.plain = g_string_new (NULL);
+  deflateInit2 (&d.out, Z_DEFAULT_COMPRESSION, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY);
+  inflateInit2 (&d.in, -15);
+
+  srv_write (tls, "* OK [CAPABILITY IMAP4rev1 COMPRESS=DEFLATE] hi\r\n", -1);
+  line = srv_read_line (tls);
+  record (s, line);
+  g_free (line);
+
+  /* The OK and the first compressed bytes in one write: the client must
+   * treat the bytes after the OK line as compressed data. */
+  memcpy (first, "a1 OK DEFLATE active\r\n", 22);
+  {
+    guint8 buf[1024];
+    const char *hello = "* OK compressed hello\r\n";
+
+    d.out.next_in = (Bytef *) hello;
+    d.out.avail_in = strlen (hello);
+    d.out.next_out = buf;
+    d.out.avail_out = sizeof buf;
+    deflate (&d.out, Z_SYNC_FLUSH);
+    memcpy (first + 22, buf, sizeof buf - d.out.avail_out);
+    first_len = 22 + sizeof buf - d.out.avail_out;
+  }
+  srv_write (tls, first, first_len);
+
+  /* Interactive: each command gets its answer without further input. */
+  while ((line = dz_read_line (&d)) != NULL)
+    {
+      record (s, line);
+      if (g_str_has_prefix (line, "a2"))
+        dz_send (&d, "a2 OK noop done\r\n", 17);
+      else if (g_str_has_prefix (line, "a3"))
+        {
+          /* A 1 MB literal: 0..255 repeating. */
+          g_string_append (big, "* 1 FETCH (BODY[] {1048576}\r\n");
+          for (guint i = 0; i < 1048576; i++)
+            g_string_append_c (big, (char) (i & 0xff));
+          g_string_append (big, ")\r\na3 OK fetched\r\n");
+          dz_send (&d, big->str, big->len);
+        }
+      else if (g_str_has_prefix (line, "a4"))
+        {
+          dz_send (&d, "a4 OK bye\r\n", 11);
+          g_free (line);
+          break;
+        }
+      g_free (line);
+    }
+  deflateEnd (&d.out);
+  inflateEnd (&d.in);
+  g_string_free (d.plain, TRUE);
+  s->handshake_ok = TRUE;
+}
+
+static void
+test_compress_deflate (void)
+{
+  Scenario s = { 0 };
+  NetTestServer *server = net_test_server_new (compress_server, &s);
+  g_autoptr(TidingsConnection) conn = new_connection (net_test_server_get_port (server),
+                                                      TIDINGS_SECURITY_TLS, TRUE);
+  TidingsReader *reader = tidings_connection_get_reader (conn);
+  TidingsWriter *writer = tidings_connection_get_writer (conn);
+  GError *error = NULL;
+  char *line;
+  NetTestWait w = { 0 };
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GBytes) body = NULL;
+  const guint8 *b;
+  guint64 raw_before, raw_after;
+
+  g_assert_true (net_test_connect (conn, &error));
+  line = net_test_read_line (reader, &error);
+  g_free (line);
+  g_assert_true (net_test_write (writer, "a1 COMPRESS DEFLATE\r\n", TIDINGS_WRITE_NONE, &error));
+  line = net_test_read_line (reader, &error);
+  g_assert_cmpstr (line, ==, "a1 OK DEFLATE active");
+  g_free (line);
+  g_assert_true (tidings_connection_start_compression (conn, &error));
+  g_assert_true (tidings_connection_is_compressed (conn));
+  g_assert_false (tidings_connection_start_compression (conn, &error));
+  g_clear_error (&error);
+
+  line = net_test_read_line (reader, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (line, ==, "* OK compressed hello");
+  g_free (line);
+
+  g_assert_true (net_test_write (writer, "a2 NOOP\r\n", TIDINGS_WRITE_NONE, &error));
+  line = net_test_read_line (reader, &error);
+  g_assert_cmpstr (line, ==, "a2 OK noop done");
+  g_free (line);
+
+  raw_before = tidings_reader_get_raw_bytes_read (reader);
+  g_assert_true (net_test_write (writer, "a3 FETCH 1 BODY[]\r\n", TIDINGS_WRITE_NONE, &error));
+  line = net_test_read_line (reader, &error);
+  g_assert_cmpstr (line, ==, "* 1 FETCH (BODY[] {1048576}");
+  g_free (line);
+  tidings_reader_read_bytes_async (reader, 1048576, NULL, net_test_wait_cb, &w);
+  result = net_test_wait (&w);
+  body = tidings_reader_read_bytes_finish (reader, result, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_bytes_get_size (body), ==, 1048576);
+  b = g_bytes_get_data (body, NULL);
+  for (guint i = 0; i < 1048576; i += 4099)
+    g_assert_cmpuint (b[i], ==, i & 0xff);
+  line = net_test_read_line (reader, &error);
+  g_assert_cmpstr (line, ==, ")");
+  g_free (line);
+  line = net_test_read_line (reader, &error);
+  g_assert_cmpstr (line, ==, "a3 OK fetched");
+  g_free (line);
+  raw_after = tidings_reader_get_raw_bytes_read (reader);
+  g_test_message ("1 MB literal took %" G_GUINT64_FORMAT " bytes on the wire", raw_after - raw_before);
+  g_assert_cmpuint (raw_after - raw_before, <, 100 * 1024);
+
+  g_assert_true (net_test_write (writer, "a4 LOGOUT\r\n", TIDINGS_WRITE_NONE, &error));
+  line = net_test_read_line (reader, &error);
+  g_assert_cmpstr (line, ==, "a4 OK bye");
+  g_free (line);
+  g_assert_cmpuint (tidings_writer_get_raw_bytes_written (writer), >, 0);
+
+  tidings_connection_close (conn);
+  net_test_server_free (server);
+  g_assert_true (s.handshake_ok);
+  g_assert_cmpstr (s.received, ==, "a1 COMPRESS DEFLATE\na2 NOOP\na3 FETCH 1 BODY[]\na4 LOGOUT\n");
+  scenario_clear (&s);
+}
+
+/* ---- close while reading ----------------------------------------------- */
+
+static void
+hold_open (GIOStream *stream,
+           gpointer   data)
+{
+  char buf[16];
+
+  srv_write (stream, "* OK\r\n", -1);
+  g_input_stream_read (g_io_stream_get_input_stream (stream), buf, sizeof buf, NULL, NULL);
+}
+
+static void
+test_close_aborts_pending_read (void)
+{
+  NetTestServer *server = net_test_server_new (hold_open, NULL);
+  g_autoptr(TidingsConnection) conn = new_connection (net_test_server_get_port (server),
+                                                      TIDINGS_SECURITY_NONE, FALSE);
+  TidingsReader *reader = tidings_connection_get_reader (conn);
+  NetTestWait w = { 0 };
+  g_autoptr(GAsyncResult) result = NULL;
+  GError *error = NULL;
+  char *line;
+
+  g_assert_true (net_test_connect (conn, &error));
+  line = net_test_read_line (reader, &error);
+  g_free (line);
+  tidings_reader_read_line_async (reader, NULL, net_test_wait_cb, &w);
+  net_test_sleep_ms (30);
+  tidings_connection_close (conn);
+  result = net_test_wait (&w);
+  g_assert_null (tidings_reader_read_line_finish (reader, result, NULL, &error));
+  g_assert_error (error, TIDINGS_NET_ERROR, TIDINGS_NET_ERROR_CLOSED);
+  g_clear_error (&error);
+  net_test_server_free (server);
+}
+
+/* ---- certificate info helpers ------------------------------------------ */
+
+static void
+test_fingerprint_equal (void)
+{
+  const char *a = "AB:CD:EF:01:23:45:67:89:ab:cd:ef:01:23:45:67:89:ab:cd:ef:01:23:45:67:89:ab:cd:ef:01:23:45:67:89";
+  const char *b = "abcdef0123456789abcdef0123456789abcdef0123456789abcdef0123456789";
+
+  g_assert_true (tidings_certificate_fingerprint_equal (a, b));
+  g_assert_false (tidings_certificate_fingerprint_equal (a, "abcdef"));
+  g_assert_false (tidings_certificate_fingerprint_equal (NULL, b));
+  g_assert_false (tidings_certificate_fingerprint_equal ("zz", "zz"));
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  tidings_engine_init ();
+
+  g_test_add_func ("/net/connection/plain", test_plain);
+  g_test_add_func ("/net/connection/refused", test_refused);
+  g_test_add_func ("/net/connection/host-not-found", test_host_not_found);
+  g_test_add_func ("/net/connection/connect-once", test_connect_once);
+  g_test_add_func ("/net/connection/timeout-tls-handshake", test_timeout_tls_handshake);
+  g_test_add_func ("/net/connection/timeout-greeting", test_timeout_greeting);
+  g_test_add_func ("/net/connection/cancel-connect", test_cancel_connect);
+  g_test_add_func ("/net/connection/close-aborts-pending-read", test_close_aborts_pending_read);
+  g_test_add_func ("/net/tls/injected-ca", test_tls_with_ca);
+  g_test_add_func ("/net/tls/untrusted", test_tls_untrusted);
+  g_test_add_func ("/net/tls/other-cert-with-ca", test_tls_other_cert_with_ca);
+  g_test_add_func ("/net/tls/pinned", test_tls_pinned);
+  g_test_add_func ("/net/tls/wrong-pin", test_tls_wrong_pin);
+  g_test_add_func ("/net/tls/plaintext-server", test_tls_to_plaintext_server);
+  g_test_add_func ("/net/tls/fingerprint-equal", test_fingerprint_equal);
+  g_test_add_func ("/net/starttls/success", test_starttls);
+  g_test_add_func ("/net/starttls/injection-discarded", test_starttls_injection_discarded);
+  g_test_add_func ("/net/starttls/handshake-fails-no-fallback", test_starttls_failure_no_fallback);
+  g_test_add_func ("/net/starttls/refused", test_starttls_refused);
+  g_test_add_func ("/net/starttls/wrong-mode", test_starttls_wrong_mode);
+  g_test_add_func ("/net/compress/deflate", test_compress_deflate);
+
+  return g_test_run ();
+}
