@@ -260,8 +260,9 @@ decode_part (TidingsImapHolder      *holder,
       k = 10;
     }
   else if (g_ascii_strcasecmp (part->type, "text") == 0 &&
-           tidings_imap_value_get_number (tidings_imap_value_get_child (value, 7), &part->lines))
-    k = 8;
+           (tidings_imap_value_get_number (tidings_imap_value_get_child (value, 7), &part->lines) ||
+            tidings_imap_value_is_nil (tidings_imap_value_get_child (value, 7))))
+    k = 8; /* a NIL line count is a known deviation; a missing one shifts nothing */
 
   part->md5 = tidings_imap_decode_string (tidings_imap_value_get_child (value, k));
   decode_extension (holder, part, value, k + 1);
