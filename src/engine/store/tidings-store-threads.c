@@ -23,7 +23,6 @@
 /* Bounds against hostile headers: the root and the nearest ancestors are
  * what matter, so long References keep their first and last ids. */
 #define MAX_REFS    64
-#define MAX_PARSED  4096
 #define MAX_ID_LEN  998
 
 static void
@@ -35,7 +34,7 @@ add_id (GPtrArray  *ids,
     start++, len--;
   while (len > 0 && g_ascii_isspace (start[len - 1]))
     len--;
-  if (len == 0 || len > MAX_ID_LEN || ids->len >= MAX_PARSED)
+  if (len == 0 || len > MAX_ID_LEN)
     return;
   if (!g_utf8_validate_len (start, len, NULL))
     return;
@@ -46,6 +45,9 @@ add_id (GPtrArray  *ids,
       if (strlen (known) == len && memcmp (known, start, len) == 0)
         return;
     }
+  /* Full: keep the first (the root), drop the oldest of the others. */
+  if (ids->len >= MAX_REFS)
+    g_ptr_array_remove_index (ids, 1);
   g_ptr_array_add (ids, g_strndup (start, len));
 }
 
@@ -264,15 +266,15 @@ _tidings_store_threads_assign (TidingsStore               *self,
   parse_ids (message->message_id, own);
   if (own->len > 1)
     g_ptr_array_set_size (own, 1);
-  /* Own id first, so that it is never also counted as a reference. */
-  if (own->len == 1)
-    g_ptr_array_add (refs, g_strdup (g_ptr_array_index (own, 0)));
   parse_ids (message->references, refs);
   parse_ids (message->in_reply_to, refs);
-  if (own->len == 1)
-    g_ptr_array_remove_index (refs, 0);
-  if (refs->len > MAX_REFS)
-    g_ptr_array_remove_range (refs, 1, refs->len - MAX_REFS);
+  /* A message referring to itself is no reply. */
+  for (guint i = 0; own->len == 1 && i < refs->len; i++)
+    if (strcmp (g_ptr_array_index (refs, i), g_ptr_array_index (own, 0)) == 0)
+      {
+        g_ptr_array_remove_index (refs, i);
+        break;
+      }
 
   if (own->len == 1)
     g_ptr_array_add (nodes, g_ptr_array_index (own, 0));
