@@ -66,6 +66,7 @@ class GenMailbox(unittest.TestCase):
         self.assertIn(f'{N} messages', out)
         box = mailbox.mbox(path, create=False)
         self.assertEqual(len(box), N)
+        box.close()
         # mboxrd: no body line may start with a bare "From ".
         with open(path, 'rb') as f:
             starts = sum(1 for line in f if line.startswith(b'From '))
@@ -100,7 +101,7 @@ class GenMailbox(unittest.TestCase):
             replies += bool(msg['In-Reply-To'] or msg['References'])
             lists += bool(msg['List-Id'])
             cc += bool(msg['Cc'])
-            encoded_subject += '=?' in (msg['Subject'] or '')
+            encoded_subject += '=?' in str(msg['Subject'] or '')
             rfc2231 += b"filename*=UTF-8''" in raw or b'filename*0*=' in raw
             defects += any(p.defects for p in msg.walk())
             for part in msg.walk():
