@@ -133,7 +133,7 @@ tidings_imap_response_code_decode (TidingsImapResponse  *response,
       ok = arg_uint32 (args, 0, &code->unseen);
       break;
     case TIDINGS_IMAP_CODE_HIGHESTMODSEQ:
-      ok = tidings_imap_value_get_kind (tidings_imap_value_get_child (args, 0)) == TIDINGS_IMAP_VALUE_NUMBER &&
+      ok = tidings_imap_value_is_number (tidings_imap_value_get_child (args, 0)) &&
            tidings_imap_value_get_number (tidings_imap_value_get_child (args, 0), &code->highestmodseq);
       break;
     case TIDINGS_IMAP_CODE_PERMANENTFLAGS:

@@ -43,13 +43,13 @@ tidings_imap_search_decode (TidingsImapResponse  *response,
       /* CONDSTORE appends "(MODSEQ 917162500)" as the last item. */
       if (i == n - 1 && tidings_imap_value_is_list (v) &&
           tidings_imap_value_is_atom (tidings_imap_value_get_child (v, 0), "MODSEQ") &&
-          tidings_imap_value_get_kind (tidings_imap_value_get_child (v, 1)) == TIDINGS_IMAP_VALUE_NUMBER)
+          tidings_imap_value_is_number (tidings_imap_value_get_child (v, 1)))
         {
           tidings_imap_value_get_number (tidings_imap_value_get_child (v, 1), &search->modseq);
           search->has_modseq = TRUE;
           break;
         }
-      if (tidings_imap_value_get_kind (v) != TIDINGS_IMAP_VALUE_NUMBER ||
+      if (!tidings_imap_value_is_number (v) ||
           !tidings_imap_value_get_uint32 (v, &number) || number == 0)
         {
           tidings_imap_decode_malformed (response, _("message number expected"), error);

@@ -24,6 +24,14 @@ tidings_imap_value_is_list (const TidingsImapValue *value)
   return value != NULL && value->kind == TIDINGS_IMAP_VALUE_LIST;
 }
 
+/* A real number token, not a numeric string. NULL-safe like all the is_
+ * functions, so get_child() results can be tested directly. */
+gboolean
+tidings_imap_value_is_number (const TidingsImapValue *value)
+{
+  return value != NULL && value->kind == TIDINGS_IMAP_VALUE_NUMBER;
+}
+
 /* The atom's text, or NULL for anything else. For BODY[...] this is "BODY". */
 const char *
 tidings_imap_value_get_atom (const TidingsImapValue *value)

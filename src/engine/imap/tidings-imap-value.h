@@ -27,6 +27,7 @@ typedef enum
 TidingsImapValueKind     tidings_imap_value_get_kind         (const TidingsImapValue *value);
 gboolean                 tidings_imap_value_is_nil           (const TidingsImapValue *value);
 gboolean                 tidings_imap_value_is_list          (const TidingsImapValue *value);
+gboolean                 tidings_imap_value_is_number        (const TidingsImapValue *value);
 const char              *tidings_imap_value_get_atom         (const TidingsImapValue *value);
 gboolean                 tidings_imap_value_is_atom          (const TidingsImapValue *value,
                                                               const char             *name);
