@@ -7,6 +7,7 @@
 
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
+#include <glib-unix.h>
 
 #include "tidings-engine.h"
 
@@ -24,6 +25,9 @@ struct _TidingsApplication
   char           *data_dir;
   GSettings      *settings;
   gboolean        settings_looked_up;
+
+  guint           sigint_source;
+  guint           sigterm_source;
 };
 
 G_DEFINE_FINAL_TYPE (TidingsApplication, tidings_application, ADW_TYPE_APPLICATION)
@@ -128,6 +132,16 @@ quit_activated (GSimpleAction *action,
 
   if (gtk_application_get_windows (GTK_APPLICATION (self)) == NULL)
     g_application_quit (G_APPLICATION (self));
+}
+
+/* SIGINT and SIGTERM quit like app.quit does, so the window state is saved
+ * when a session or a terminal ends us. */
+static gboolean
+quit_on_signal_cb (gpointer user_data)
+{
+  g_action_group_activate_action (G_ACTION_GROUP (user_data), "quit", NULL);
+
+  return G_SOURCE_CONTINUE;
 }
 
 static char *
@@ -259,6 +273,20 @@ tidings_application_startup (GApplication *app)
                                    self);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit", quit_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.shortcuts", shortcuts_accels);
+
+  self->sigint_source = g_unix_signal_add (SIGINT, quit_on_signal_cb, self);
+  self->sigterm_source = g_unix_signal_add (SIGTERM, quit_on_signal_cb, self);
+}
+
+static void
+tidings_application_shutdown (GApplication *app)
+{
+  TidingsApplication *self = TIDINGS_APPLICATION (app);
+
+  g_clear_handle_id (&self->sigint_source, g_source_remove);
+  g_clear_handle_id (&self->sigterm_source, g_source_remove);
+
+  G_APPLICATION_CLASS (tidings_application_parent_class)->shutdown (app);
 }
 
 static void
@@ -365,6 +393,7 @@ tidings_application_class_init (TidingsApplicationClass *klass)
 
   app_class->handle_local_options = tidings_application_handle_local_options;
   app_class->startup = tidings_application_startup;
+  app_class->shutdown = tidings_application_shutdown;
   app_class->activate = tidings_application_activate;
   app_class->open = tidings_application_open;
 

@@ -27,6 +27,7 @@ struct _TidingsWindow
   AdwHeaderBar         *content_header_bar;
   AdwWindowTitle       *content_title;
   GtkButton            *back_button;
+  GtkMenuButton        *content_menu_button;
   AdwStatusPage        *empty_status_page;
 };
 
@@ -56,6 +57,25 @@ static void
 back_button_clicked_cb (TidingsWindow *self)
 {
   adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_BACK);
+}
+
+/* Folded (narrow), one pane shows at a time. Back leads to the sidebar,
+ * but an empty sidebar would be a dead end, so then the content pane
+ * carries the main menu itself (and F10 opens that one). */
+static void
+update_folded_state (TidingsWindow *self)
+{
+  gboolean folded = adw_leaflet_get_folded (self->leaflet);
+  gboolean sidebar_empty = gtk_list_box_get_row_at_index (self->sidebar_list, 0) == NULL;
+  gboolean menu_in_content = folded && sidebar_empty;
+
+  gtk_widget_set_visible (GTK_WIDGET (self->back_button), folded && !sidebar_empty);
+  gtk_widget_set_visible (GTK_WIDGET (self->content_menu_button), menu_in_content);
+  gtk_menu_button_set_primary (self->content_menu_button, menu_in_content);
+  gtk_menu_button_set_primary (self->primary_menu_button, !menu_in_content);
+
+  /* The sidebar's header names the app; when it is out of view, this one does. */
+  adw_window_title_set_title (self->content_title, folded ? _("Tidings") : "");
 }
 
 static void
@@ -167,6 +187,7 @@ tidings_window_class_init (TidingsWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TidingsWindow, content_header_bar);
   gtk_widget_class_bind_template_child (widget_class, TidingsWindow, content_title);
   gtk_widget_class_bind_template_child (widget_class, TidingsWindow, back_button);
+  gtk_widget_class_bind_template_child (widget_class, TidingsWindow, content_menu_button);
   gtk_widget_class_bind_template_child (widget_class, TidingsWindow, empty_status_page);
 }
 
@@ -187,6 +208,11 @@ tidings_window_init (TidingsWindow *self)
   g_signal_connect_object (self->back_button, "clicked",
                            G_CALLBACK (back_button_clicked_cb), self,
                            G_CONNECT_SWAPPED);
+
+  g_signal_connect_object (self->leaflet, "notify::folded",
+                           G_CALLBACK (update_folded_state), self,
+                           G_CONNECT_SWAPPED);
+  update_folded_state (self);
 
   g_signal_connect (self, "notify::application",
                     G_CALLBACK (tidings_window_notify_application_cb), NULL);

@@ -138,6 +138,7 @@ test_empty_light (void)
   GtkWidget *window = GTK_WIDGET (main_window ());
   AdwLeaflet *leaflet;
   GtkWidget *back_button;
+  GtkWidget *menu_button;
   TidingsUiImageStats stats;
 
   g_assert_nonnull (window);
@@ -156,6 +157,9 @@ test_empty_light (void)
   back_button = tidings_ui_test_find_widget_with_text (window, GTK_TYPE_BUTTON, "Back");
   g_assert_nonnull (back_button);
   g_assert_false (gtk_widget_get_mapped (back_button));
+  menu_button = tidings_ui_test_find_mapped_widget_with_text (window, GTK_TYPE_MENU_BUTTON, "Main Menu");
+  g_assert_nonnull (menu_button);
+  g_assert_true (gtk_menu_button_get_primary (GTK_MENU_BUTTON (menu_button)));
   g_assert_true (gtk_icon_theme_has_icon (gtk_icon_theme_get_for_display (gtk_widget_get_display (window)),
                                           APP_ID));
 
@@ -190,6 +194,7 @@ test_narrow (void)
   TidingsWindow *window;
   AdwLeaflet *leaflet;
   GtkWidget *back_button;
+  GtkWidget *menu_button;
   TidingsUiImageStats stats;
   int width, height;
 
@@ -203,12 +208,20 @@ test_narrow (void)
 
   leaflet = ADW_LEAFLET (tidings_ui_test_find_widget (GTK_WIDGET (window), ADW_TYPE_LEAFLET));
   g_assert_true (adw_leaflet_get_folded (leaflet));
+  g_assert_cmpstr (adw_leaflet_get_visible_child_name (leaflet), ==, "content");
   assert_empty_state_shown (GTK_WIDGET (window));
 
-  /* Folded: the content pane offers the way back to the sidebar. */
+  /* Folded with an empty sidebar: no Back into a dead end; the content
+   * pane carries the main menu, and F10 opens that one. */
   back_button = tidings_ui_test_find_widget_with_text (GTK_WIDGET (window), GTK_TYPE_BUTTON, "Back");
   g_assert_nonnull (back_button);
-  g_assert_true (gtk_widget_get_mapped (back_button));
+  g_assert_false (gtk_widget_get_mapped (back_button));
+  menu_button = tidings_ui_test_find_mapped_widget_with_text (GTK_WIDGET (window), GTK_TYPE_MENU_BUTTON,
+                                                              "Main Menu");
+  g_assert_nonnull (menu_button);
+  g_assert_true (gtk_menu_button_get_primary (GTK_MENU_BUTTON (menu_button)));
+  g_assert_nonnull (tidings_ui_test_find_mapped_widget_with_text (GTK_WIDGET (window), ADW_TYPE_WINDOW_TITLE,
+                                                                  "Tidings"));
 
   tidings_ui_test_screenshot (GTK_WIDGET (window), "main-window-narrow", &stats);
   assert_screenshot_size (&stats, 360, 640);
@@ -267,6 +280,21 @@ test_shortcuts (void)
   g_assert_false (gtk_widget_get_visible (GTK_WIDGET (shortcuts)));
 }
 
+/* There is no composer yet: a mailto: link says so instead of vanishing. */
+static void
+test_mailto (void)
+{
+  GtkWidget *window = GTK_WIDGET (main_window ());
+  g_autoptr(GFile) mailto = g_file_new_for_uri ("mailto:someone@example.org");
+  GFile *files[] = { mailto };
+
+  g_application_open (G_APPLICATION (app), files, 1, "");
+  g_assert_true (tidings_ui_test_wait_for_frames (window, 10, WAIT_MS));
+  g_assert_nonnull (tidings_ui_test_find_widget_with_text (window, GTK_TYPE_LABEL,
+                                                           "Writing messages is not available yet"));
+  tidings_ui_test_screenshot (window, "main-window-mailto-toast", NULL);
+}
+
 static gboolean
 run_tests (gpointer data)
 {
@@ -315,6 +343,7 @@ main (int   argc,
   g_test_add_func ("/ui/main-window/narrow", test_narrow);
   g_test_add_func ("/ui/main-window/about", test_about);
   g_test_add_func ("/ui/main-window/shortcuts", test_shortcuts);
+  g_test_add_func ("/ui/main-window/mailto", test_mailto);
 
   /* The real start-up path, command line included. */
   app = tidings_application_new ();

@@ -212,6 +212,29 @@ widget_has_text (GtkWidget  *widget,
   return FALSE;
 }
 
+static GtkWidget *
+find_with_text (GtkWidget  *root,
+                GType       type,
+                const char *text,
+                gboolean    mapped_only)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (root, type) && widget_has_text (root, text) &&
+      (!mapped_only || gtk_widget_get_mapped (root)))
+    return root;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_with_text (child, type, text, mapped_only);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
 GtkWidget *
 tidings_ui_test_find_widget_with_text (GtkWidget  *root,
                                        GType       type,
@@ -219,20 +242,17 @@ tidings_ui_test_find_widget_with_text (GtkWidget  *root,
 {
   g_return_val_if_fail (GTK_IS_WIDGET (root), NULL);
 
-  if (G_TYPE_CHECK_INSTANCE_TYPE (root, type) && widget_has_text (root, text))
-    return root;
+  return find_with_text (root, type, text, FALSE);
+}
 
-  for (GtkWidget *child = gtk_widget_get_first_child (root);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = tidings_ui_test_find_widget_with_text (child, type, text);
+GtkWidget *
+tidings_ui_test_find_mapped_widget_with_text (GtkWidget  *root,
+                                              GType       type,
+                                              const char *text)
+{
+  g_return_val_if_fail (GTK_IS_WIDGET (root), NULL);
 
-      if (found != NULL)
-        return found;
-    }
-
-  return NULL;
+  return find_with_text (root, type, text, TRUE);
 }
 
 /* For a window, the part to show is its child and title bar: the content,

@@ -51,6 +51,10 @@ GtkWidget    *tidings_ui_test_find_widget         (GtkWidget    *root,
 GtkWidget    *tidings_ui_test_find_widget_with_text (GtkWidget  *root,
                                                    GType         type,
                                                    const char   *text);
+/* The same, among the widgets that are on screen (mapped). */
+GtkWidget    *tidings_ui_test_find_mapped_widget_with_text (GtkWidget *root,
+                                                   GType         type,
+                                                   const char   *text);
 
 /* Renders @widget into a texture; for a window, its content (header bars
  * included) without the frame drawn around it when nothing composites. */
