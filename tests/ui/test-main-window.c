@@ -106,6 +106,48 @@ assert_empty_state_shown (GtkWidget *window)
   g_assert_cmpint (gtk_widget_get_width (status), >, 0);
 }
 
+static GdkTexture *
+make_texture (int  width,
+              int  height,
+              gboolean striped)
+{
+  g_autoptr(GBytes) bytes = NULL;
+  guchar *pixels = g_malloc ((gsize) width * height * 4);
+
+  for (int y = 0; y < height; y++)
+    for (int x = 0; x < width; x++)
+      {
+        guchar *p = pixels + ((gsize) y * width + x) * 4;
+        guchar level = striped ? (guchar) ((x * 255 / width + y) & 0xff) : 0xfa;
+
+        p[0] = level;
+        p[1] = striped ? (guchar) (255 - level) : 0xfa;
+        p[2] = striped ? (guchar) (y & 0xff) : 0xfa;
+        p[3] = 0xff;
+      }
+  bytes = g_bytes_new_take (pixels, (gsize) width * height * 4);
+
+  return gdk_memory_texture_new (width, height, GDK_MEMORY_B8G8R8A8_PREMULTIPLIED, bytes, (gsize) width * 4);
+}
+
+/* The blank check itself must be able to fail. */
+static void
+test_blank_detection (void)
+{
+  g_autoptr(GdkTexture) plain = make_texture (200, 100, FALSE);
+  g_autoptr(GdkTexture) striped = make_texture (200, 100, TRUE);
+  TidingsUiImageStats stats;
+
+  tidings_ui_test_image_stats (plain, &stats);
+  g_assert_cmpint (stats.width, ==, 200);
+  g_assert_cmpfloat (stats.dominant_fraction, ==, 1.0);
+  g_assert_cmpfloat (stats.mean_luminance, >, 0.95);
+  g_assert_true (tidings_ui_test_image_looks_blank (&stats));
+
+  tidings_ui_test_image_stats (striped, &stats);
+  g_assert_false (tidings_ui_test_image_looks_blank (&stats));
+}
+
 static void
 test_data_dir (void)
 {
@@ -336,6 +378,7 @@ main (int   argc,
   data_dir = g_dir_make_tmp ("tidings-ui-XXXXXX", &error);
   g_assert_no_error (error);
 
+  g_test_add_func ("/ui/screenshot/blank-detection", test_blank_detection);
   g_test_add_func ("/ui/main-window/data-dir", test_data_dir);
   g_test_add_func ("/ui/main-window/actions", test_actions);
   g_test_add_func ("/ui/main-window/empty-light", test_empty_light);

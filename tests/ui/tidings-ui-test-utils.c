@@ -391,6 +391,16 @@ tidings_ui_test_image_stats (GdkTexture          *texture,
   stats->transparent_fraction = (double) transparent / n_pixels;
 }
 
+gboolean
+tidings_ui_test_image_looks_blank (const TidingsUiImageStats *stats)
+{
+  g_return_val_if_fail (stats != NULL, TRUE);
+
+  return stats->width <= 0 || stats->height <= 0 ||
+         stats->dominant_fraction > BLANK_DOMINANT_FRACTION ||
+         stats->n_colours < MIN_COLOURS;
+}
+
 const char *
 tidings_ui_test_screenshot_dir (void)
 {
@@ -438,7 +448,7 @@ tidings_ui_test_screenshot (GtkWidget           *widget,
   if (stats.transparent_fraction > MAX_TRANSPARENT_FRACTION)
     g_error ("Screenshot %s is %.1f%% transparent: the window background is missing",
              path, stats.transparent_fraction * 100);
-  if (stats.dominant_fraction > BLANK_DOMINANT_FRACTION || stats.n_colours < MIN_COLOURS)
+  if (tidings_ui_test_image_looks_blank (&stats))
     g_error ("Screenshot %s looks blank: %.1f%% of it is one colour, %u colours in all",
              path, stats.dominant_fraction * 100, stats.n_colours);
 

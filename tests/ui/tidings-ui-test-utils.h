@@ -61,6 +61,9 @@ GtkWidget    *tidings_ui_test_find_mapped_widget_with_text (GtkWidget *root,
 GdkTexture   *tidings_ui_test_render              (GtkWidget    *widget);
 void          tidings_ui_test_image_stats         (GdkTexture   *texture,
                                                    TidingsUiImageStats *stats);
+/* TRUE when nearly all pixels share one colour, or there are hardly any
+ * colours at all: nothing was drawn. */
+gboolean      tidings_ui_test_image_looks_blank   (const TidingsUiImageStats *stats);
 /* The folder screenshots go to: $TIDINGS_TEST_BUILDDIR/tests/ui/screenshots
  * (or a temporary folder), created on demand. */
 const char   *tidings_ui_test_screenshot_dir      (void);
