@@ -44,6 +44,7 @@ struct _TidingsStoreBodies
   char       *tmp_dir;
   GHashTable *pending;     /* sha256 -> PendingFile, written, not yet renamed */
   GHashTable *dirty_dirs;  /* directories to fsync before the commit */
+  GHashTable *known_dirs;  /* directories known to exist (saves a mkdir per file) */
 };
 
 static void
@@ -67,6 +68,7 @@ _tidings_store_bodies_new (const char *data_dir)
   bodies->tmp_dir = g_build_filename (bodies->dir, "tmp", NULL);
   bodies->pending = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, pending_file_free);
   bodies->dirty_dirs = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  bodies->known_dirs = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   return bodies;
 }
 
@@ -77,6 +79,7 @@ _tidings_store_bodies_free (TidingsStoreBodies *bodies)
   _tidings_store_bodies_discard (bodies);
   g_hash_table_unref (bodies->pending);
   g_hash_table_unref (bodies->dirty_dirs);
+  g_hash_table_unref (bodies->known_dirs);
   g_free (bodies->dir);
   g_free (bodies->tmp_dir);
   g_free (bodies);
@@ -139,22 +142,22 @@ ensure_dir (TidingsStoreBodies  *bodies,
             const char          *parent,
             GError             **error)
 {
-  if (g_mkdir (dir, 0700) == 0)
-    {
-      g_hash_table_add (bodies->dirty_dirs, g_strdup (parent));
-      return TRUE;
-    }
-  if (errno == EEXIST)
+  if (g_hash_table_contains (bodies->known_dirs, dir))
     return TRUE;
-  if (errno == ENOENT && parent != NULL && g_mkdir_with_parents (parent, 0700) == 0
-      && g_mkdir (dir, 0700) == 0)
+  if (g_mkdir (dir, 0700) == 0)
+    g_hash_table_add (bodies->dirty_dirs, g_strdup (parent));
+  else if (errno == ENOENT && g_mkdir_with_parents (parent, 0700) == 0 && g_mkdir (dir, 0700) == 0)
     {
       g_hash_table_add (bodies->dirty_dirs, g_path_get_dirname (parent));
       g_hash_table_add (bodies->dirty_dirs, g_strdup (parent));
-      return TRUE;
     }
-  set_io_error (error, errno, dir);
-  return FALSE;
+  else if (errno != EEXIST)
+    {
+      set_io_error (error, errno, dir);
+      return FALSE;
+    }
+  g_hash_table_add (bodies->known_dirs, g_strdup (dir));
+  return TRUE;
 }
 
 static gboolean
@@ -215,6 +218,7 @@ settle_pending (TidingsStoreBodies  *bodies,
       PendingFile *file = value;
       g_autofree char *dir = shard_dir (bodies, file->sha256);
       g_autofree char *final_path = g_build_filename (dir, file->sha256, NULL);
+      int rc;
 
       if (fdatasync (file->fd) != 0)
         {
@@ -226,7 +230,16 @@ settle_pending (TidingsStoreBodies  *bodies,
 
       if (!ensure_dir (bodies, dir, bodies->dir, error))
         return FALSE;
-      if (g_rename (file->tmp_path, final_path) != 0)
+      rc = g_rename (file->tmp_path, final_path);
+      if (rc != 0 && errno == ENOENT)
+        {
+          /* The directory went away behind our back: make it again. */
+          g_hash_table_remove (bodies->known_dirs, dir);
+          if (!ensure_dir (bodies, dir, bodies->dir, error))
+            return FALSE;
+          rc = g_rename (file->tmp_path, final_path);
+        }
+      if (rc != 0)
         {
           set_io_error (error, errno, final_path);
           return FALSE;
@@ -268,6 +281,16 @@ _tidings_store_bodies_write (TidingsStoreBodies  *bodies,
     return FALSE;
   template = g_strdup_printf ("%s/%s.XXXXXX", bodies->tmp_dir, sha256_hex);
   fd = g_mkstemp_full (template, O_WRONLY | O_CLOEXEC, 0600);
+  if (fd < 0 && errno == ENOENT)
+    {
+      /* tmp/ was removed behind our back: make it again. */
+      g_hash_table_remove (bodies->known_dirs, bodies->tmp_dir);
+      if (!ensure_dir (bodies, bodies->tmp_dir, bodies->dir, error))
+        return FALSE;
+      g_free (template);
+      template = g_strdup_printf ("%s/%s.XXXXXX", bodies->tmp_dir, sha256_hex);
+      fd = g_mkstemp_full (template, O_WRONLY | O_CLOEXEC, 0600);
+    }
   if (fd < 0)
     {
       set_io_error (error, errno, template);

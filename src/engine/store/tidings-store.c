@@ -307,8 +307,11 @@ configure_connection (TidingsStore  *self,
   if (!_tidings_store_exec (self,
                             "PRAGMA foreign_keys = ON;"
                             "PRAGMA synchronous = FULL;"
-                            "PRAGMA cache_size = -32000;"
+                            "PRAGMA cache_size = -65536;"
                             "PRAGMA temp_store = MEMORY;"
+                            /* Fewer, larger checkpoints; the WAL file is cut
+                             * back to 64 MiB after each. */
+                            "PRAGMA wal_autocheckpoint = 4096;"
                             "PRAGMA journal_size_limit = 67108864;",
                             error))
     return FALSE;
