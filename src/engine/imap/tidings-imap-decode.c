@@ -17,7 +17,7 @@ tidings_imap_holder_new (TidingsImapResponse *response)
   TidingsImapHolder *holder = g_new (TidingsImapHolder, 1);
 
   holder->response = tidings_imap_response_ref (response);
-  tidings_imap_arena_init (&holder->arena, 512);
+  tidings_imap_arena_init (&holder->arena, 2048);
   return holder;
 }
 

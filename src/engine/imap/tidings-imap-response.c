@@ -110,7 +110,7 @@ tidings_imap_response_new (gsize wire_size)
   TidingsImapResponse *response = g_atomic_rc_box_new0 (TidingsImapResponse);
 
   /* Values take a few times the wire size; one chunk usually fits all. */
-  tidings_imap_arena_init (&response->arena, wire_size * 3 + 256);
+  tidings_imap_arena_init (&response->arena, wire_size * 8 + 256);
   response->wire_size = wire_size;
   response->text = "";
   return response;
