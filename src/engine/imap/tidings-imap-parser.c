@@ -174,7 +174,7 @@ tidings_imap_parser_feed (TidingsImapParser  *self,
     return TRUE;
 
   held = self->end - self->start;
-  if (length > self->limits.max_buffered - held)
+  if (held >= self->limits.max_buffered || length > self->limits.max_buffered - held)
     return poison (self,
                    g_error_new (TIDINGS_IMAP_ERROR, TIDINGS_IMAP_ERROR_LIMIT,
                                 _("The IMAP server sent more than %" G_GSIZE_FORMAT

@@ -366,6 +366,19 @@ test_finish (void)
   g_assert_cmpint (tidings_imap_parser_next (parser, &r, &error), ==, TIDINGS_IMAP_PARSER_NEED_MORE);
   g_assert_false (tidings_imap_parser_finish (parser, &error));
   g_assert_error (error, TIDINGS_IMAP_ERROR, TIDINGS_IMAP_ERROR_PARSE);
+  g_clear_error (&error);
+
+  /* After STARTTLS, bytes that came before the handshake are dropped. */
+  tidings_imap_parser_reset (parser);
+  g_assert_true (tidings_imap_parser_feed (parser, "* 9 FETCH (BODY[] {100}\r\nabc", 28, &error));
+  g_assert_cmpint (tidings_imap_parser_next (parser, &r, &error), ==, TIDINGS_IMAP_PARSER_NEED_MORE);
+  tidings_imap_parser_reset (parser);
+  g_assert_cmpuint (tidings_imap_parser_get_buffered (parser), ==, 0);
+  g_assert_true (tidings_imap_parser_feed (parser, "* CAPABILITY IMAP4rev1\r\n", 24, &error));
+  g_assert_cmpint (tidings_imap_parser_next (parser, &r, &error), ==, TIDINGS_IMAP_PARSER_RESPONSE);
+  g_assert_true (tidings_imap_response_is (r, "CAPABILITY"));
+  g_clear_pointer (&r, tidings_imap_response_unref);
+  g_assert_true (tidings_imap_parser_finish (parser, &error));
 }
 
 /* Error messages point at the place and stay short, whatever the input. */
