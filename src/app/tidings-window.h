@@ -12,6 +12,7 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (TidingsWindow, tidings_window, TIDINGS, WINDOW, AdwApplicationWindow)
 
 TidingsWindow *tidings_window_new        (TidingsApplication *application);
+/* Takes ownership of @toast. */
 void           tidings_window_add_toast  (TidingsWindow      *self,
                                           AdwToast           *toast);
 
