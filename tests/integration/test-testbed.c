@@ -247,7 +247,9 @@ test_imap_starttls (void)
 
   g_assert_true (g_str_has_prefix (greeting, "* OK"));
   before = imap_command (conn, "a1", "CAPABILITY");
-  assert_has_word (before, "STARTTLS");
+  for (const char *cap = "STARTTLS\0AUTH=PLAIN\0AUTH=LOGIN\0AUTH=SCRAM-SHA-256\0AUTH=CRAM-MD5\0";
+       *cap != '\0'; cap += strlen (cap) + 1)
+    assert_has_word (before, cap);
   g_free (imap_command (conn, "a2", "STARTTLS"));
   conn_starttls (conn, bed->imap_port);
 
@@ -551,6 +553,42 @@ test_inject_and_fetch (void)
 }
 
 static void
+test_idle_sees_lmtp (void)
+{
+  g_autoptr(Conn) conn = conn_open (bed->imaps_port, TRUE);
+  g_autoptr(GBytes) message = bytes_from_string ("From: <bob@example.test>\r\n"
+                                                  "Subject: Pushed while idling\r\n\r\nHi\r\n");
+  g_autoptr(GError) error = NULL;
+  g_autofree char *greeting = conn_read_line (conn);
+  g_autofree char *login = g_strdup_printf ("LOGIN %s %s", bed->users[2], bed->passwords[2]);
+  g_autofree char *idling = NULL;
+  gint64 exists_before;
+  gboolean pushed = FALSE;
+
+  g_free (imap_command (conn, "i1", login));
+  g_free (imap_command (conn, "i2", "SELECT INBOX"));
+  exists_before = tidings_testbed_status (bed, bed->users[2], "INBOX", "messages", &error);
+  g_assert_no_error (error);
+  conn_send (conn, "i3 IDLE\r\n");
+  idling = conn_read_line (conn);
+  g_assert_true (g_str_has_prefix (idling, "+ "));
+
+  g_assert_true (tidings_testbed_lmtp_deliver (bed, bed->users[2], message, &error));
+  g_assert_no_error (error);
+  /* Dovecot pushes within about a second; the socket times out after 15 s. */
+  for (guint i = 0; i < 10 && !pushed; i++)
+    {
+      g_autofree char *line = conn_read_line (conn);
+      g_autofree char *want = g_strdup_printf ("* %" G_GINT64_FORMAT " EXISTS", exists_before + 1);
+
+      pushed = g_str_equal (line, want);
+    }
+  g_assert_true (pushed);
+  conn_send (conn, "DONE\r\n");
+  g_free (imap_command (conn, "i4", "LOGOUT"));
+}
+
+static void
 test_stop_start_servers (void)
 {
   g_autoptr(GSocketClient) client = g_socket_client_new ();
@@ -603,6 +641,7 @@ main (int   argc,
   g_test_add_func ("/testbed/smtp-needs-auth", test_smtp_needs_auth);
   g_test_add_func ("/testbed/pinned-fingerprint", test_pinned_fingerprint);
   g_test_add_func ("/testbed/inject-and-fetch", test_inject_and_fetch);
+  g_test_add_func ("/testbed/idle-sees-lmtp", test_idle_sees_lmtp);
   g_test_add_func ("/testbed/stop-start-servers", test_stop_start_servers);
 
   ret = g_test_run ();
