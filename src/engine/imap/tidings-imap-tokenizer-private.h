@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
+#include "tidings-imap-error-private.h"
 #include "tidings-imap-parser.h"
 #include "tidings-imap-response-private.h"
 
@@ -14,10 +15,5 @@ TidingsImapResponse *tidings_imap_tokenize_response (const guint8               
                                                      const TidingsImapParserLimits *limits,
                                                      GPtrArray                     *stack,
                                                      GError                       **error);
-
-/* A short, escaped excerpt of @data around @offset for error messages. */
-char *tidings_imap_excerpt (const guint8 *data,
-                            gsize         length,
-                            gsize         offset);
 
 G_END_DECLS
