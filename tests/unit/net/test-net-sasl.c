@@ -6,7 +6,7 @@
 
 #include <string.h>
 
-#include "net/tidings-net.h"
+#include "net-test-util.h"
 #include "net/tidings-sasl-private.h"
 #include "tidings-engine.h"
 
