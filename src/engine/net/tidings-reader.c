@@ -436,6 +436,21 @@ buffer_make_room (TidingsReader *self,
   return TRUE;
 }
 
+/* After a long line, give the memory back once little is buffered. */
+static void
+buffer_shrink (TidingsReader *self)
+{
+  gsize avail = self->end - self->start;
+
+  if (self->buf_size <= BUF_MIN || avail > BUF_MIN / 2)
+    return;
+  memmove (self->buf, self->buf + self->start, avail);
+  self->start = 0;
+  self->end = avail;
+  self->buf_size = BUF_MIN;
+  self->buf = g_realloc (self->buf, self->buf_size);
+}
+
 static void
 fill_into_buffer (TidingsReader *self,
                   ReadOp        *op)
@@ -473,6 +488,7 @@ step_line (GTask *task)
       memcpy (line, self->buf + self->start, len);
       line[len] = '\0';
       self->start += total + 1;
+      buffer_shrink (self);
       tidings_net_log_data (self->host, self->port, FALSE, (const guint8 *) line, len, FALSE);
       op_end (self);
       g_task_return_pointer (task, g_bytes_new_take (line, len + 1), (GDestroyNotify) g_bytes_unref);

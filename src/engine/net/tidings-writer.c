@@ -8,6 +8,15 @@
 #include "tidings-net-private.h"
 #include "tidings-writer-private.h"
 
+/* COMPRESS=DEFLATE is done here with zlib, not with GConverterOutputStream:
+ * GZlibCompressor does emit a proper sync flush (00 00 ff ff) on
+ * g_output_stream_flush(), but GConverterOutputStream has no flush_async,
+ * so GIO runs the flush as a blocking write on the TLS stream in a worker
+ * thread, outside our timeouts and cancellation. Deflating into a buffer
+ * and writing that with the same async path as plain data keeps one code
+ * path. The reader inflates into its own bounded buffer for the same
+ * reason (and so a small "zip bomb" can never grow memory). */
+
 #define CHUNK_SIZE (64 * 1024)   /* read from a source stream at a time */
 #define ZBUF_SIZE  (32 * 1024)   /* compressed output written at a time */
 
