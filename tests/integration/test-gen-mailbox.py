@@ -90,7 +90,8 @@ class GenMailbox(unittest.TestCase):
         names = sorted(os.listdir(os.path.join(md, 'cur')))
         self.assertEqual(len(names), 2000)
         types, charsets, encodings = set(), set(), set()
-        replies = flowed = rfc2231 = encoded_subject = defects = lists = cc = 0
+        replies = flowed = rfc2231 = encoded_subject = lists = cc = 0
+        malformed = {}
         ids = set()
         for name in names:
             with open(os.path.join(md, 'cur', name), 'rb') as f:
@@ -103,7 +104,18 @@ class GenMailbox(unittest.TestCase):
             cc += bool(msg['Cc'])
             encoded_subject += '=?' in str(msg['Subject'] or '')
             rfc2231 += b"filename*=UTF-8''" in raw or b'filename*0*=' in raw
-            defects += any(p.defects for p in msg.walk())
+            head = raw.split(b'\n\n', 1)[0]
+            for kind, found in (
+                    ('no close boundary', any(type(d).__name__ == 'CloseBoundaryNotFoundDefect'
+                                              for p in msg.walk() for d in p.defects)),
+                    ('unknown charset', b'charset="x-unknown-' in raw),
+                    ('8-bit header', not head.isascii()),
+                    ('broken encoded word', b'=?bogus?' in head),
+                    ('bad base64', b'!!not*base64%%' in raw),
+                    ('line over 998', any(len(ln) > 998 for ln in raw.split(b'\n'))),
+                    ('no MIME-Version', b'MIME-Version:' not in head)):
+                if found:
+                    malformed[kind] = malformed.get(kind, 0) + 1
             for part in msg.walk():
                 types.add(part.get_content_type())
                 if part.get_param('charset'):
@@ -117,7 +129,9 @@ class GenMailbox(unittest.TestCase):
         self.assertGreater(flowed, 50)
         self.assertGreater(rfc2231, 10)
         self.assertGreater(encoded_subject, 20)
-        self.assertGreater(defects, 3)
+        print('malformed:', malformed, file=sys.stderr)
+        self.assertGreaterEqual(len(malformed), 6)
+        self.assertGreater(sum(malformed.values()), 10)
         for t in ('text/plain', 'text/html', 'multipart/alternative', 'multipart/mixed',
                   'multipart/related', 'message/rfc822', 'application/pdf', 'image/png'):
             self.assertIn(t, types)
