@@ -35,7 +35,7 @@ struct _TidingsImapParser
   gboolean                first_line;
   gboolean                literals_allowed;
 
-  GPtrArray              *stack;
+  TidingsImapStack        stack;
   GError                 *poison;
 };
 
@@ -58,7 +58,7 @@ tidings_imap_parser_finalize (GObject *object)
   TidingsImapParser *self = TIDINGS_IMAP_PARSER (object);
 
   g_clear_pointer (&self->buf, g_free);
-  g_clear_pointer (&self->stack, g_ptr_array_unref);
+  tidings_imap_stack_clear (&self->stack);
   g_clear_error (&self->poison);
 
   G_OBJECT_CLASS (tidings_imap_parser_parent_class)->finalize (object);
@@ -87,7 +87,6 @@ static void
 tidings_imap_parser_init (TidingsImapParser *self)
 {
   tidings_imap_parser_limits_init_default (&self->limits);
-  self->stack = g_ptr_array_new ();
   reset_framing (self);
 }
 
@@ -379,7 +378,10 @@ tidings_imap_parser_next (TidingsImapParser    *self,
         gsize len = self->scan - self->start;
 
         r = tidings_imap_tokenize_response (self->buf + self->start, len,
-                                            &self->limits, self->stack, &local);
+                                            &self->limits, &self->stack, &local);
+        /* One huge response should not pin its scratch space forever. */
+        if (self->stack.alloc > 65536)
+          tidings_imap_stack_clear (&self->stack);
         self->start = self->scan;
         if (self->start == self->end)
           self->start = self->end = 0;

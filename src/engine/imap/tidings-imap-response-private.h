@@ -8,6 +8,15 @@ G_BEGIN_DECLS
 
 typedef struct _TidingsImapArenaChunk TidingsImapArenaChunk;
 
+struct _TidingsImapArenaChunk
+{
+  TidingsImapArenaChunk *next;
+  gsize                  size;
+  gsize                  used;
+  /* Keeps data[] aligned for the pointers and 64-bit numbers stored in it. */
+  guint64                data[];
+};
+
 /* A bump allocator: a response's values and strings die together, so one
  * free per chunk instead of one per node keeps parsing fast. */
 typedef struct
@@ -18,8 +27,26 @@ typedef struct
 
 void   tidings_imap_arena_init  (TidingsImapArena *arena,
                                  gsize             first_size);
-void  *tidings_imap_arena_alloc (TidingsImapArena *arena,
-                                 gsize             size);
+void  *tidings_imap_arena_alloc_slow (TidingsImapArena *arena,
+                                      gsize             size);
+/* The common case inline: a bump of the current chunk. */
+static inline void *
+tidings_imap_arena_alloc (TidingsImapArena *arena,
+                          gsize             size)
+{
+  TidingsImapArenaChunk *chunk = arena->head;
+
+  size = (size + 7) & ~(gsize) 7;
+  if (G_LIKELY (chunk != NULL && chunk->size - chunk->used >= size))
+    {
+      void *p = (guint8 *) chunk->data + chunk->used;
+
+      chunk->used += size;
+      return p;
+    }
+  return tidings_imap_arena_alloc_slow (arena, size);
+}
+
 char  *tidings_imap_arena_strndup (TidingsImapArena *arena,
                                    const char       *s,
                                    gsize             len);

@@ -5,15 +5,6 @@
 
 #include "tidings-imap-response-private.h"
 
-struct _TidingsImapArenaChunk
-{
-  TidingsImapArenaChunk *next;
-  gsize                  size;
-  gsize                  used;
-  /* Keeps data[] aligned for the pointers and 64-bit numbers stored in it. */
-  guint64                data[];
-};
-
 #define ARENA_ALIGN(n) (((n) + 7) & ~(gsize) 7)
 #define ARENA_MAX_CHUNK (256 * 1024)
 
@@ -38,8 +29,8 @@ chunk_new (gsize size)
 }
 
 void *
-tidings_imap_arena_alloc (TidingsImapArena *arena,
-                          gsize             size)
+tidings_imap_arena_alloc_slow (TidingsImapArena *arena,
+                               gsize             size)
 {
   TidingsImapArenaChunk *chunk = arena->head;
   void *p;

@@ -34,7 +34,7 @@ typedef struct
   const guint8                  *end;
   TidingsImapResponse           *response;
   const TidingsImapParserLimits *limits;
-  GPtrArray                     *stack;
+  TidingsImapStack              *stack;
   guint                          depth;
   guint                          brackets;
   guint                          items;
@@ -63,6 +63,27 @@ fail (Tok              *t,
                _("Unreadable IMAP reply: %s (line %u, byte %u, near “%s”)"),
                what, line, (guint) (t->base + offset - line_start) + 1, near);
   return FALSE;
+}
+
+void
+tidings_imap_stack_clear (TidingsImapStack *stack)
+{
+  g_clear_pointer (&stack->data, g_free);
+  stack->len = stack->alloc = 0;
+}
+
+static inline void
+push (Tok                    *t,
+      const TidingsImapValue *v)
+{
+  TidingsImapStack *s = t->stack;
+
+  if (G_UNLIKELY (s->len == s->alloc))
+    {
+      s->alloc = MAX (64, s->alloc * 2);
+      s->data = g_renew (gpointer, s->data, s->alloc);
+    }
+  s->data[s->len++] = (gpointer) v;
 }
 
 static TidingsImapValue *
@@ -189,7 +210,7 @@ parse_list_contents (Tok  *t,
       child = parse_value (t);
       if (child == NULL)
         return NULL;
-      g_ptr_array_add (t->stack, (gpointer) child);
+      push (t, child);
     }
 
   list = new_value (t, TIDINGS_IMAP_VALUE_LIST);
@@ -202,12 +223,12 @@ parse_list_contents (Tok  *t,
       const TidingsImapValue **children;
 
       children = tidings_imap_arena_alloc (&t->response->arena, n * sizeof (gpointer));
-      memcpy (children, t->stack->pdata + base, n * sizeof (gpointer));
+      memcpy (children, t->stack->data + base, n * sizeof (gpointer));
       list->children = children;
     }
   else
     list->children = NULL;
-  g_ptr_array_set_size (t->stack, base);
+  t->stack->len = base;
   return list;
 }
 
@@ -608,7 +629,7 @@ parse_resp_text (Tok *t)
           const guint8 *nl, *close;
 
           g_clear_error (&local);
-          g_ptr_array_set_size (t->stack, saved_stack);
+          t->stack->len = saved_stack;
           nl = memchr (args_start, '\n', t->end - args_start);
           close = memchr (args_start, ']', (nl ? nl : t->end) - args_start);
           if (close == NULL)
@@ -652,7 +673,7 @@ parse_args (Tok *t)
       v = parse_value (t);
       if (v == NULL)
         return FALSE;
-      g_ptr_array_add (t->stack, (gpointer) v);
+      push (t, v);
     }
   list = new_value (t, TIDINGS_IMAP_VALUE_LIST);
   if (list == NULL)
@@ -665,10 +686,10 @@ parse_args (Tok *t)
       const TidingsImapValue **children;
 
       children = tidings_imap_arena_alloc (&t->response->arena, n * sizeof (gpointer));
-      memcpy (children, t->stack->pdata + base, n * sizeof (gpointer));
+      memcpy (children, t->stack->data + base, n * sizeof (gpointer));
       list->children = children;
     }
-  g_ptr_array_set_size (t->stack, base);
+  t->stack->len = base;
   t->response->args = list;
   return expect_end (t);
 }
@@ -759,7 +780,7 @@ TidingsImapResponse *
 tidings_imap_tokenize_response (const guint8                  *data,
                                 gsize                          length,
                                 const TidingsImapParserLimits *limits,
-                                GPtrArray                     *stack,
+                                TidingsImapStack              *stack,
                                 GError                       **error)
 {
   Tok t = { 0 };
@@ -775,11 +796,11 @@ tidings_imap_tokenize_response (const guint8                  *data,
   t.limits = limits;
   t.stack = stack;
   t.error = error;
-  g_ptr_array_set_size (stack, 0);
+  stack->len = 0;
 
   if (!parse_response (&t))
     {
-      g_ptr_array_set_size (stack, 0);
+      stack->len = 0;
       tidings_imap_response_unref (response);
       return NULL;
     }
