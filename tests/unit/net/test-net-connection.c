@@ -954,6 +954,114 @@ test_close_aborts_pending_read (void)
   net_test_server_free (server);
 }
 
+/* ---- IDLE pattern: a read stays pending while we write ----------------- */
+
+static void
+idle_server (GIOStream *stream,
+             gpointer   data)
+{
+  Scenario *s = data;
+  g_autoptr(GIOStream) tls = srv_tls (stream, "server", NULL);
+  char *line;
+
+  if (tls == NULL)
+    return;
+  srv_write (tls, "+ idling\r\n", -1);
+  /* Nothing more until the client says DONE. */
+  line = srv_read_line (tls);
+  record (s, line);
+  g_free (line);
+  srv_write (tls, "a1 OK IDLE terminated\r\n", -1);
+}
+
+static void
+test_read_while_writing (void)
+{
+  Scenario s = { 0 };
+  NetTestServer *server = net_test_server_new (idle_server, &s);
+  g_autoptr(TidingsConnection) conn = new_connection (net_test_server_get_port (server),
+                                                      TIDINGS_SECURITY_TLS, TRUE);
+  TidingsReader *reader = tidings_connection_get_reader (conn);
+  NetTestWait w = { 0 };
+  g_autoptr(GAsyncResult) result = NULL;
+  GError *error = NULL;
+  char *line;
+
+  g_assert_true (net_test_connect (conn, &error));
+  line = net_test_read_line (reader, &error);
+  g_assert_cmpstr (line, ==, "+ idling");
+  g_free (line);
+
+  tidings_reader_read_line_async (reader, NULL, net_test_wait_cb, &w);
+  net_test_sleep_ms (50);
+  g_assert_null (w.result);
+  /* The write goes out while the read waits on the same TLS connection. */
+  g_assert_true (net_test_write (tidings_connection_get_writer (conn), "DONE\r\n", TIDINGS_WRITE_NONE, &error));
+  result = net_test_wait (&w);
+  line = tidings_reader_read_line_finish (reader, result, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (line, ==, "a1 OK IDLE terminated");
+  g_free (line);
+
+  tidings_connection_close (conn);
+  net_test_server_free (server);
+  g_assert_cmpstr (s.received, ==, "DONE\n");
+  scenario_clear (&s);
+}
+
+/* ---- a TCP connect that gets no answer --------------------------------- */
+
+static void
+test_timeout_tcp_connect (void)
+{
+  g_autoptr(GSocket) listener = NULL;
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) any = g_inet_socket_address_new (loopback, 0);
+  g_autoptr(GSocketAddress) bound = NULL;
+  g_autoptr(GPtrArray) fillers = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(TidingsConnection) conn = NULL;
+  GError *error = NULL;
+  guint16 port;
+  gboolean full = FALSE;
+
+  /* A listener whose accept queue is full: Linux then drops new SYNs, so a
+   * connect neither succeeds nor fails until our timeout. */
+  listener = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, &error);
+  g_assert_no_error (error);
+  g_socket_set_listen_backlog (listener, 0);
+  g_assert_true (g_socket_bind (listener, any, TRUE, &error));
+  g_assert_true (g_socket_listen (listener, &error));
+  bound = g_socket_get_local_address (listener, &error);
+  port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
+
+  for (int i = 0; i < 8 && !full; i++)
+    {
+      g_autoptr(GSocketClient) client = g_socket_client_new ();
+      GSocketConnection *c;
+
+      g_socket_client_set_timeout (client, 1);
+      c = g_socket_client_connect_to_host (client, "127.0.0.1", port, NULL, &error);
+      if (c == NULL)
+        {
+          full = TRUE;
+          g_clear_error (&error);
+        }
+      else
+        g_ptr_array_add (fillers, c);
+    }
+  if (!full)
+    {
+      g_test_skip ("this kernel answers every connect on a full queue");
+      return;
+    }
+
+  conn = tidings_connection_new ("127.0.0.1", port, TIDINGS_SECURITY_TLS);
+  tidings_connection_set_connect_timeout (conn, 300);
+  g_assert_false (net_test_connect (conn, &error));
+  g_assert_error (error, TIDINGS_NET_ERROR, TIDINGS_NET_ERROR_TIMED_OUT);
+  g_clear_error (&error);
+}
+
 /* ---- certificate info helpers ------------------------------------------ */
 
 static void
@@ -979,6 +1087,7 @@ main (int    argc,
   g_test_add_func ("/net/connection/refused", test_refused);
   g_test_add_func ("/net/connection/host-not-found", test_host_not_found);
   g_test_add_func ("/net/connection/connect-once", test_connect_once);
+  g_test_add_func ("/net/connection/timeout-tcp-connect", test_timeout_tcp_connect);
   g_test_add_func ("/net/connection/timeout-tls-handshake", test_timeout_tls_handshake);
   g_test_add_func ("/net/connection/timeout-greeting", test_timeout_greeting);
   g_test_add_func ("/net/connection/cancel-connect", test_cancel_connect);
@@ -990,6 +1099,7 @@ main (int    argc,
   g_test_add_func ("/net/tls/wrong-pin", test_tls_wrong_pin);
   g_test_add_func ("/net/tls/plaintext-server", test_tls_to_plaintext_server);
   g_test_add_func ("/net/tls/fingerprint-equal", test_fingerprint_equal);
+  g_test_add_func ("/net/tls/read-while-writing", test_read_while_writing);
   g_test_add_func ("/net/starttls/success", test_starttls);
   g_test_add_func ("/net/starttls/injection-discarded", test_starttls_injection_discarded);
   g_test_add_func ("/net/starttls/handshake-fails-no-fallback", test_starttls_failure_no_fallback);
