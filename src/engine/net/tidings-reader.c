@@ -2,16 +2,15 @@
 #include "config.h"
 
 #include <string.h>
-#include <zlib.h>
 #include <glib/gi18n-lib.h>
 
 #include "tidings-net-private.h"
 #include "tidings-reader-private.h"
+#include "tidings-inflater-private.h"
 
 #define BUF_MIN      (64 * 1024)  /* the buffer never shrinks below this */
 #define READ_MIN     (4 * 1024)   /* compact the buffer when less is free */
 #define DIRECT_MIN   (32 * 1024)  /* big literal remainders skip the buffer */
-#define ZRAW_SIZE    (32 * 1024)  /* compressed bytes read per network read */
 #define MAX_READ     (1024 * 1024)
 
 struct _TidingsReader
@@ -39,15 +38,8 @@ struct _TidingsReader
   GError        *failed;
   guint64        raw_read;
 
-  /* COMPRESS=DEFLATE: compressed bytes zraw[zstart, zend) wait for inflate. */
-  z_stream      *zin;
-  guint8        *zraw;
-  gsize          zraw_size;
-  gsize          zstart;
-  gsize          zend;
-  gboolean       zout_full;  /* inflate may hold more output */
-  gboolean       zin_ended;
-  gboolean       raw_eof;
+  /* COMPRESS=DEFLATE, once on. */
+  TidingsInflater *inflater;
 };
 
 G_DEFINE_FINAL_TYPE (TidingsReader, tidings_reader, G_TYPE_OBJECT)
@@ -103,12 +95,7 @@ tidings_reader_finalize (GObject *object)
   g_free (self->host);
   g_free (self->buf);
   g_clear_error (&self->failed);
-  if (self->zin)
-    {
-      inflateEnd (self->zin);
-      g_free (self->zin);
-    }
-  g_free (self->zraw);
+  g_clear_pointer (&self->inflater, tidings_inflater_free);
 
   G_OBJECT_CLASS (tidings_reader_parent_class)->finalize (object);
 }
@@ -259,7 +246,7 @@ tidings_reader_replace_stream (TidingsReader *self,
 
   g_return_val_if_fail (TIDINGS_IS_READER (self), 0);
   g_return_val_if_fail (!self->busy, 0);
-  g_return_val_if_fail (self->zin == NULL, 0);
+  g_return_val_if_fail (self->inflater == NULL, 0);
 
   /* Whatever arrived before the handshake was not protected by it: an
    * attacker may have appended it to the STARTTLS reply (CVE-2011-0411). */
@@ -274,35 +261,25 @@ gboolean
 tidings_reader_start_inflate (TidingsReader  *self,
                               GError        **error)
 {
-  gsize buffered;
-
   g_return_val_if_fail (TIDINGS_IS_READER (self), FALSE);
   g_return_val_if_fail (!self->busy, FALSE);
 
-  if (self->zin)
+  if (self->inflater)
     {
       g_set_error (error, TIDINGS_NET_ERROR, TIDINGS_NET_ERROR_FAILED,
                    _("Compression is already on for %s:%u."), self->host, self->port);
       return FALSE;
     }
 
-  self->zin = g_new0 (z_stream, 1);
-  if (inflateInit2 (self->zin, -MAX_WBITS) != Z_OK)
+  /* The server compresses everything after its OK: bytes already buffered
+   * are the beginning of the compressed stream, not plain text. */
+  self->inflater = tidings_inflater_new (self->buf + self->start, self->end - self->start);
+  if (self->inflater == NULL)
     {
-      g_clear_pointer (&self->zin, g_free);
       g_set_error (error, TIDINGS_NET_ERROR, TIDINGS_NET_ERROR_FAILED,
                    _("Could not turn on compression for %s:%u."), self->host, self->port);
       return FALSE;
     }
-
-  /* The server compresses everything after its OK: bytes already buffered
-   * are the beginning of the compressed stream, not plain text. */
-  buffered = self->end - self->start;
-  self->zraw_size = MAX (ZRAW_SIZE, buffered);
-  self->zraw = g_malloc (self->zraw_size);
-  memcpy (self->zraw, self->buf + self->start, buffered);
-  self->zstart = 0;
-  self->zend = buffered;
   self->start = self->end = 0;
   return TRUE;
 }
@@ -652,41 +629,12 @@ account_filled (TidingsReader *self,
     self->end += n;
 }
 
-/* Inflates pending compressed bytes into the fill target: >0 bytes made,
- * 0 if more compressed input is needed, -1 on broken data. */
-static gssize
-inflate_some (TidingsReader  *self,
-              ReadOp         *op,
-              GError        **error)
+static GError *
+broken_compression (TidingsReader *self)
 {
-  z_stream *z = self->zin;
-  int ret;
-  gsize produced;
-
-  if (self->zin_ended || (self->zstart == self->zend && !self->zout_full))
-    return 0;
-
-  z->next_in = self->zraw + self->zstart;
-  z->avail_in = self->zend - self->zstart;
-  z->next_out = op->fill_dest;
-  z->avail_out = MIN (op->fill_len, (gsize) G_MAXUINT);
-  ret = inflate (z, Z_SYNC_FLUSH);
-  self->zstart = self->zend - z->avail_in;
-  produced = op->fill_len - z->avail_out;
-  self->zout_full = (z->avail_out == 0);
-  if (self->zstart == self->zend)
-    self->zstart = self->zend = 0;
-
-  if (ret == Z_STREAM_END)
-    self->zin_ended = TRUE;
-  else if (ret != Z_OK && ret != Z_BUF_ERROR)
-    {
-      g_set_error (error, TIDINGS_NET_ERROR, TIDINGS_NET_ERROR_PROTOCOL,
-                   _("%s:%u sent compressed data that could not be read."),
-                   self->host, self->port);
-      return -1;
-    }
-  return produced;
+  return g_error_new (TIDINGS_NET_ERROR, TIDINGS_NET_ERROR_PROTOCOL,
+                      _("%s:%u sent compressed data that could not be read."),
+                      self->host, self->port);
 }
 
 static void
@@ -710,12 +658,8 @@ raw_read_done (GObject      *source,
     }
 
   self->raw_read += n;
-  if (self->zin)
-    {
-      if (n == 0)
-        self->raw_eof = TRUE;
-      self->zend += n;
-    }
+  if (self->inflater)
+    tidings_inflater_input_added (self->inflater, n);
   else if (n == 0)
     self->eof = TRUE;
   else
@@ -761,14 +705,15 @@ op_continue (GTask *task)
       if (step != STEP_FILL)
         return;
 
-      if (self->zin)
+      if (self->inflater)
         {
-          GError *error = NULL;
-          gssize n = inflate_some (self, op, &error);
+          gssize n = tidings_inflater_inflate (self->inflater, op->fill_dest, op->fill_len);
+          guint8 *space;
+          gsize space_len;
 
           if (n < 0)
             {
-              op_fail (task, error);
+              op_fail (task, broken_compression (self));
               return;
             }
           if (n > 0)
@@ -776,22 +721,19 @@ op_continue (GTask *task)
               account_filled (self, op, n);
               continue;
             }
-          if (self->raw_eof || self->zin_ended)
+          if (tidings_inflater_at_end (self->inflater))
             {
               self->eof = TRUE;
               continue;
             }
-          if (self->zend == self->zraw_size)
+          tidings_inflater_input_space (self->inflater, &space, &space_len);
+          if (space_len == 0)
             {
-              /* Cannot happen: inflate consumes all input when it has room. */
-              op_fail (task, g_error_new (TIDINGS_NET_ERROR, TIDINGS_NET_ERROR_PROTOCOL,
-                                          _("%s:%u sent compressed data that could not be read."),
-                                          self->host, self->port));
+              op_fail (task, broken_compression (self));
               return;
             }
           tidings_net_guard_arm (&op->guard);
-          g_input_stream_read_async (self->base, self->zraw + self->zend,
-                                     self->zraw_size - self->zend, G_PRIORITY_DEFAULT,
+          g_input_stream_read_async (self->base, space, space_len, G_PRIORITY_DEFAULT,
                                      op->guard.cancellable, raw_read_done, task);
           return;
         }

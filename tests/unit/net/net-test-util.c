@@ -277,3 +277,38 @@ srv_tls (GIOStream   *raw,
     }
   return tls;
 }
+
+/* ---- scenarios -------------------------------------------------------- */
+
+void
+scenario_clear (Scenario *s)
+{
+  g_free (s->received);
+}
+
+void
+record (Scenario   *s,
+        const char *line)
+{
+  char *joined = g_strconcat (s->received ? s->received : "", line ? line : "<eof>", "\n", NULL);
+
+  g_free (s->received);
+  s->received = joined;
+}
+
+TidingsConnection *
+new_connection (guint16         port,
+                TidingsSecurity security,
+                gboolean        with_ca)
+{
+  TidingsConnection *conn = tidings_connection_new ("127.0.0.1", port, security);
+
+  if (with_ca)
+    {
+      g_autoptr(GTlsDatabase) db = net_test_ca_database ();
+      tidings_connection_set_tls_database (conn, db);
+    }
+  tidings_connection_set_connect_timeout (conn, 5000);
+  tidings_connection_set_timeout (conn, 5000);
+  return conn;
+}

@@ -64,4 +64,22 @@ GIOStream *srv_tls          (GIOStream  *raw,
                              const char *cert_name,
                              GError    **error);
 
+/* What a server thread saw, checked by the test afterwards. */
+typedef struct
+{
+  const char *cert;             /* "server" or "other" */
+  char       *received;         /* lines the server read, "\n"-joined */
+  gboolean    handshake_ok;
+  gboolean    saw_eof;
+  gsize       plaintext_after;  /* bytes read where it should get none */
+} Scenario;
+
+void               scenario_clear (Scenario        *s);
+void               record         (Scenario        *s,
+                                   const char      *line);
+/* A connection to 127.0.0.1:@port with 5 s timeouts, the test CA if asked. */
+TidingsConnection *new_connection (guint16          port,
+                                   TidingsSecurity  security,
+                                   gboolean         with_ca);
+
 G_END_DECLS
