@@ -384,7 +384,16 @@ tidings_imap_parser_next (TidingsImapParser    *self,
           tidings_imap_stack_clear (&self->stack);
         self->start = self->scan;
         if (self->start == self->end)
-          self->start = self->end = 0;
+          {
+            self->start = self->end = 0;
+            /* After a big literal, do not keep its buffer for the life of
+             * the connection. */
+            if (self->alloc > 4 * 1024 * 1024)
+              {
+                g_clear_pointer (&self->buf, g_free);
+                self->alloc = 0;
+              }
+          }
         reset_framing (self);
         if (r == NULL)
           {
