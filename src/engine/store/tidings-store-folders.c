@@ -101,7 +101,7 @@ update_account (TidingsStore               *self,
     return FALSE;
   if (sqlite3_changes (self->db) == 0)
     {
-      _tidings_store_set_not_found (error, _("account"), account->id);
+      _tidings_store_set_not_found (error, TIDINGS_STORE_ITEM_ACCOUNT, account->id);
       return FALSE;
     }
   _tidings_store_changes_accounts_changed (CHANGES (self));
@@ -153,7 +153,7 @@ remove_account (TidingsStore  *self,
       return FALSE;
     if (sqlite3_changes (self->db) == 0)
       {
-        _tidings_store_set_not_found (error, _("account"), account_id);
+        _tidings_store_set_not_found (error, TIDINGS_STORE_ITEM_ACCOUNT, account_id);
         return FALSE;
       }
   }
@@ -216,7 +216,7 @@ tidings_store_get_account (TidingsStore  *self,
   if (rc == SQLITE_ROW)
     return account_from_row (stmt);
   if (rc == SQLITE_DONE)
-    _tidings_store_set_not_found (error, _("account"), account_id);
+    _tidings_store_set_not_found (error, TIDINGS_STORE_ITEM_ACCOUNT, account_id);
   else
     _tidings_store_set_db_error (self, error, rc);
   return NULL;
@@ -341,7 +341,7 @@ update_folder (TidingsStore              *self,
     return FALSE;
   if (sqlite3_changes (self->db) == 0)
     {
-      _tidings_store_set_not_found (error, _("folder"), folder->id);
+      _tidings_store_set_not_found (error, TIDINGS_STORE_ITEM_FOLDER, folder->id);
       return FALSE;
     }
   _tidings_store_changes_folder_changed (CHANGES (self), folder->id);
@@ -390,7 +390,7 @@ set_folder_sync_state (TidingsStore  *self,
     return FALSE;
   if (sqlite3_changes (self->db) == 0)
     {
-      _tidings_store_set_not_found (error, _("folder"), folder_id);
+      _tidings_store_set_not_found (error, TIDINGS_STORE_ITEM_FOLDER, folder_id);
       return FALSE;
     }
   _tidings_store_changes_folder_changed (CHANGES (self), folder_id);
@@ -451,7 +451,7 @@ remove_folder (TidingsStore  *self,
       return FALSE;
     if (sqlite3_changes (self->db) == 0)
       {
-        _tidings_store_set_not_found (error, _("folder"), folder_id);
+        _tidings_store_set_not_found (error, TIDINGS_STORE_ITEM_FOLDER, folder_id);
         return FALSE;
       }
   }
@@ -517,7 +517,7 @@ tidings_store_get_folder (TidingsStore  *self,
   if (rc == SQLITE_ROW)
     return folder_from_row (stmt);
   if (rc == SQLITE_DONE)
-    _tidings_store_set_not_found (error, _("folder"), folder_id);
+    _tidings_store_set_not_found (error, TIDINGS_STORE_ITEM_FOLDER, folder_id);
   else
     _tidings_store_set_db_error (self, error, rc);
   return NULL;

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* tidings-store-messages.c: writing messages (insert, flags, moves,
- * deletes, bodies) and reading them back for the list and the reader.
- * Folder counts follow from the triggers of migration 0001. */
+/* tidings-store-messages.c: writing messages: insert, flags, keywords,
+ * server ids, moves and deletes (bodies: tidings-store-message-bodies.c;
+ * reads: tidings-store-queries.c).  Folder counts follow from the triggers
+ * of migration 0001. */
 #include "config.h"
 
 #include <string.h>
@@ -10,7 +11,6 @@
 
 #include "tidings-store-private.h"
 
-#define PREVIEW_MAX 1024
 
 #define CHANGES(self) _tidings_store_changes (self)
 
@@ -29,8 +29,8 @@ bounded_length (const char *text,
   return len;
 }
 
-static void
-bind_bounded_text (TidingsStoreStmt *stmt,
+void
+_tidings_store_bind_bounded (TidingsStoreStmt *stmt,
                    int               idx,
                    const char       *text,
                    gsize             max)
@@ -101,8 +101,8 @@ find_message (TidingsStore  *self,
 }
 
 /* Returns the folder of a message, or 0 (with NOT_FOUND) if there is none. */
-static gint64
-message_folder (TidingsStore  *self,
+gint64
+_tidings_store_message_folder (TidingsStore  *self,
                 gint64         message_id,
                 guint         *out_flags,
                 GError       **error)
@@ -112,7 +112,7 @@ message_folder (TidingsStore  *self,
   if (!find_message (self, message_id, &folder_id, out_flags, error))
     return 0;
   if (folder_id == 0)
-    _tidings_store_set_not_found (error, _("message"), message_id);
+    _tidings_store_set_not_found (error, TIDINGS_STORE_ITEM_MESSAGE, message_id);
   return folder_id;
 }
 
@@ -132,51 +132,10 @@ folder_exists (TidingsStore  *self,
   if (rc == SQLITE_ROW)
     return TRUE;
   if (rc == SQLITE_DONE)
-    _tidings_store_set_not_found (error, _("folder"), folder_id);
+    _tidings_store_set_not_found (error, TIDINGS_STORE_ITEM_FOLDER, folder_id);
   else
     _tidings_store_set_db_error (self, error, rc);
   return FALSE;
-}
-
-/* Bodies ------------------------------------------------------------------ */
-
-gboolean
-_tidings_store_put_body (TidingsStore  *self,
-                         gint64         message_id,
-                         GBytes        *raw,
-                         GError       **error)
-{
-  g_autoptr(TidingsStoreStmt) stmt =
-    _tidings_store_prepare (self,
-                            "INSERT OR REPLACE INTO bodies (id, size, data, sha256)"
-                            " VALUES (?1, ?2, ?3, ?4)",
-                            error);
-  g_autofree char *sha256 = NULL;
-  gsize size;
-  gconstpointer data;
-
-  if (stmt == NULL)
-    return FALSE;
-  data = g_bytes_get_data (raw, &size);
-  sqlite3_bind_int64 (stmt, 1, message_id);
-  sqlite3_bind_int64 (stmt, 2, (gint64) size);
-  if (size >= self->body_threshold)
-    {
-      sha256 = _tidings_store_bodies_hash (raw);
-      if (!_tidings_store_bodies_write (self->bodies, sha256, raw, error))
-        return FALSE;
-      sqlite3_bind_null (stmt, 3);
-      sqlite3_bind_text (stmt, 4, sha256, -1, SQLITE_STATIC);
-    }
-  else
-    {
-      if (size == 0)
-        sqlite3_bind_zeroblob (stmt, 3, 0);
-      else
-        sqlite3_bind_blob64 (stmt, 3, data, size, SQLITE_STATIC);
-      sqlite3_bind_null (stmt, 4);
-    }
-  return _tidings_store_step_done (self, stmt, error);
 }
 
 /* Insert -------------------------------------------------------------------- */
@@ -209,7 +168,7 @@ insert_fts (TidingsStore               *self,
   sqlite3_bind_int64 (stmt, 1, id);
   bind_text_or_empty (stmt, 2, message->subject);
   sqlite3_bind_text (stmt, 3, addresses->str, (int) addresses->len, SQLITE_STATIC);
-  bind_bounded_text (stmt, 4, message->body_text, TIDINGS_STORE_BODY_TEXT_MAX);
+  _tidings_store_bind_bounded (stmt, 4, message->body_text, TIDINGS_STORE_BODY_TEXT_MAX);
   return _tidings_store_step_done (self, stmt, error);
 }
 
@@ -263,7 +222,7 @@ insert_message (TidingsStore               *self,
   sqlite3_bind_int64 (stmt, 16, message->flags & TIDINGS_MESSAGE_FLAGS_ALL);
   bind_text_or_empty (stmt, 17, message->keywords);
   sqlite3_bind_int64 (stmt, 18, thread_id);
-  bind_bounded_text (stmt, 19, message->preview, PREVIEW_MAX);
+  _tidings_store_bind_bounded (stmt, 19, message->preview, TIDINGS_STORE_PREVIEW_MAX);
   sqlite3_bind_int (stmt, 20, message->has_attachments ? 1 : 0);
   sqlite3_bind_int (stmt, 21, CLAMP ((int) message->body_state, 0, 3));
   if (use_subject)
@@ -346,7 +305,7 @@ set_flags (TidingsStore  *self,
            GError       **error)
 {
   guint old_flags = 0;
-  gint64 folder_id = message_folder (self, message_id, &old_flags, error);
+  gint64 folder_id = _tidings_store_message_folder (self, message_id, &old_flags, error);
 
   return folder_id != 0 && update_flags (self, message_id, folder_id, old_flags, flags, error);
 }
@@ -425,7 +384,7 @@ set_keywords (TidingsStore  *self,
               GError       **error)
 {
   g_autoptr(TidingsStoreStmt) stmt = NULL;
-  gint64 folder_id = message_folder (self, message_id, NULL, error);
+  gint64 folder_id = _tidings_store_message_folder (self, message_id, NULL, error);
 
   if (folder_id == 0)
     return FALSE;
@@ -464,7 +423,7 @@ set_server_id (TidingsStore  *self,
                GError       **error)
 {
   g_autoptr(TidingsStoreStmt) stmt = NULL;
-  gint64 folder_id = message_folder (self, message_id, NULL, error);
+  gint64 folder_id = _tidings_store_message_folder (self, message_id, NULL, error);
 
   if (folder_id == 0)
     return FALSE;
@@ -501,94 +460,6 @@ tidings_store_set_server_id (TidingsStore  *self,
   if (!_tidings_store_write_begin (self, error))
     return FALSE;
   return _tidings_store_write_end (self, set_server_id (self, message_id, uid, modseq, error), error);
-}
-
-static gboolean
-set_body (TidingsStore      *self,
-          gint64             message_id,
-          GBytes            *raw,
-          TidingsBodyState   state,
-          const char        *body_text,
-          const char        *preview,
-          GError           **error)
-{
-  gint64 folder_id = message_folder (self, message_id, NULL, error);
-
-  if (folder_id == 0)
-    return FALSE;
-
-  if (raw != NULL)
-    {
-      if (!_tidings_store_put_body (self, message_id, raw, error))
-        return FALSE;
-    }
-  else
-    {
-      g_autoptr(TidingsStoreStmt) stmt =
-        _tidings_store_prepare (self, "DELETE FROM bodies WHERE id = ?1", error);
-      if (stmt == NULL)
-        return FALSE;
-      sqlite3_bind_int64 (stmt, 1, message_id);
-      if (!_tidings_store_step_done (self, stmt, error))
-        return FALSE;
-    }
-
-  {
-    g_autoptr(TidingsStoreStmt) stmt =
-      _tidings_store_prepare (self,
-                              "UPDATE messages SET body_state = ?2, preview = coalesce (?3, preview)"
-                              " WHERE id = ?1",
-                              error);
-    if (stmt == NULL)
-      return FALSE;
-    sqlite3_bind_int64 (stmt, 1, message_id);
-    sqlite3_bind_int (stmt, 2, CLAMP ((int) state, 0, 3));
-    if (preview != NULL)
-      bind_bounded_text (stmt, 3, preview, PREVIEW_MAX);
-    if (!_tidings_store_step_done (self, stmt, error))
-      return FALSE;
-  }
-
-  if (body_text != NULL)
-    {
-      g_autoptr(TidingsStoreStmt) stmt =
-        _tidings_store_prepare (self, "UPDATE messages_fts SET body = ?2 WHERE rowid = ?1", error);
-      if (stmt == NULL)
-        return FALSE;
-      sqlite3_bind_int64 (stmt, 1, message_id);
-      bind_bounded_text (stmt, 2, body_text, TIDINGS_STORE_BODY_TEXT_MAX);
-      if (!_tidings_store_step_done (self, stmt, error))
-        return FALSE;
-    }
-
-  _tidings_store_changes_message_changed (CHANGES (self), folder_id, message_id);
-  return TRUE;
-}
-
-/**
- * tidings_store_set_body:
- * @raw: (nullable): the message bytes; NULL drops a stored body
- * @body_text: (nullable): new searchable text; NULL keeps the current one
- * @preview: (nullable): new preview; NULL keeps the current one
- *
- * Stores a body fetched after the envelope (or drops one to save space).
- */
-gboolean
-tidings_store_set_body (TidingsStore      *self,
-                        gint64             message_id,
-                        GBytes            *raw,
-                        TidingsBodyState   state,
-                        const char        *body_text,
-                        const char        *preview,
-                        GError           **error)
-{
-  g_return_val_if_fail (TIDINGS_IS_STORE (self), FALSE);
-
-  if (!_tidings_store_write_begin (self, error))
-    return FALSE;
-  return _tidings_store_write_end (self,
-                                   set_body (self, message_id, raw, state, body_text, preview, error),
-                                   error);
 }
 
 /* Moves and deletes ----------------------------------------------------------- */

@@ -26,6 +26,7 @@ char               *_tidings_store_bodies_hash     (GBytes              *raw);
 gboolean            _tidings_store_bodies_write    (TidingsStoreBodies  *bodies,
                                                     const char          *sha256_hex,
                                                     GBytes              *raw,
+                                                    gboolean             referenced,
                                                     GError             **error);
 gboolean            _tidings_store_bodies_flush    (TidingsStoreBodies  *bodies,
                                                     GError             **error);
@@ -113,9 +114,24 @@ gboolean          _tidings_store_exec         (TidingsStore      *self,
 void              _tidings_store_set_db_error (TidingsStore      *self,
                                                GError           **error,
                                                int                rc);
+typedef enum
+{
+  TIDINGS_STORE_ITEM_ACCOUNT,
+  TIDINGS_STORE_ITEM_FOLDER,
+  TIDINGS_STORE_ITEM_MESSAGE,
+  TIDINGS_STORE_ITEM_OPERATION,
+  TIDINGS_STORE_ITEM_OUTBOX,
+} TidingsStoreItem;
+
 void              _tidings_store_set_not_found (GError          **error,
-                                                const char       *what,
+                                                TidingsStoreItem  what,
                                                 gint64            id);
+
+gint64   _tidings_store_now           (void);
+gboolean _tidings_store_check_changed (TidingsStore      *self,
+                                       TidingsStoreItem   what,
+                                       gint64             id,
+                                       GError           **error);
 
 /* Every write function is wrapped in these: begin joins the caller's
  * transaction or opens one; end commits (or rolls back on !ok) the one it
@@ -169,12 +185,23 @@ TidingsStoreRow *_tidings_store_row_new (gint64       id,
                                          const char  *preview,
                                          gsize        preview_len);
 
-/* Messages and bodies (tidings-store-messages.c) --------------------- */
+/* Messages (tidings-store-messages.c, -message-bodies.c) ------------- */
 
-gboolean _tidings_store_put_body (TidingsStore  *self,
-                                  gint64         message_id,
-                                  GBytes        *raw,
-                                  GError       **error);
+#define TIDINGS_STORE_PREVIEW_MAX 1024
+
+/* Binds text cut to `max` bytes at a character boundary ("" for NULL). */
+void     _tidings_store_bind_bounded   (TidingsStoreStmt  *stmt,
+                                        int                idx,
+                                        const char        *text,
+                                        gsize              max);
+gint64   _tidings_store_message_folder (TidingsStore      *self,
+                                        gint64             message_id,
+                                        guint             *out_flags,
+                                        GError           **error);
+gboolean _tidings_store_put_body       (TidingsStore      *self,
+                                        gint64             message_id,
+                                        GBytes            *raw,
+                                        GError           **error);
 
 /* Threads (tidings-store-threads.c) ---------------------------------- */
 

@@ -36,7 +36,7 @@ tidings_store_count_messages (TidingsStore  *self,
       return TRUE;
     }
   if (rc == SQLITE_DONE)
-    _tidings_store_set_not_found (error, _("folder"), folder_id);
+    _tidings_store_set_not_found (error, TIDINGS_STORE_ITEM_FOLDER, folder_id);
   else
     _tidings_store_set_db_error (self, error, rc);
   return FALSE;
@@ -136,7 +136,7 @@ tidings_store_get_message (TidingsStore  *self,
   if (rc != SQLITE_ROW)
     {
       if (rc == SQLITE_DONE)
-        _tidings_store_set_not_found (error, _("message"), message_id);
+        _tidings_store_set_not_found (error, TIDINGS_STORE_ITEM_MESSAGE, message_id);
       else
         _tidings_store_set_db_error (self, error, rc);
       return NULL;
@@ -167,48 +167,6 @@ tidings_store_get_message (TidingsStore  *self,
   message->has_attachments = sqlite3_column_int (stmt, 20) != 0;
   message->body_state = (TidingsBodyState) sqlite3_column_int (stmt, 21);
   return message;
-}
-
-/**
- * tidings_store_get_body:
- *
- * Returns: (transfer full): the raw bytes stored for a message; fails with
- * NOT_FOUND when none are stored, CORRUPT when its file is missing.
- */
-GBytes *
-tidings_store_get_body (TidingsStore  *self,
-                        gint64         message_id,
-                        GError       **error)
-{
-  g_autoptr(TidingsStoreStmt) stmt = NULL;
-  int rc;
-
-  g_return_val_if_fail (TIDINGS_IS_STORE (self), NULL);
-
-  stmt = _tidings_store_prepare (self, "SELECT size, data, sha256 FROM bodies WHERE id = ?1", error);
-  if (stmt == NULL)
-    return NULL;
-  sqlite3_bind_int64 (stmt, 1, message_id);
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_ROW)
-    {
-      gint64 size = sqlite3_column_int64 (stmt, 0);
-
-      if (sqlite3_column_type (stmt, 2) == SQLITE_TEXT)
-        return _tidings_store_bodies_read (self->bodies,
-                                           (const char *) sqlite3_column_text (stmt, 2),
-                                           size, error);
-      return g_bytes_new (sqlite3_column_blob (stmt, 1), (gsize) sqlite3_column_bytes (stmt, 1));
-    }
-  if (rc != SQLITE_DONE)
-    {
-      _tidings_store_set_db_error (self, error, rc);
-      return NULL;
-    }
-  g_set_error (error, TIDINGS_STORE_ERROR, TIDINGS_STORE_ERROR_NOT_FOUND,
-               _("The content of message %" G_GINT64_FORMAT " has not been downloaded."),
-               message_id);
-  return NULL;
 }
 
 static gboolean
@@ -368,4 +326,31 @@ tidings_store_collect_garbage (TidingsStore  *self,
     }
   return _tidings_store_bodies_collect (self->bodies, body_file_referenced, self,
                                         out_n_removed, error);
+}
+
+/**
+ * tidings_store_optimize:
+ *
+ * Merges the search index into one segment (inserts leave several, see
+ * migration 0002), refreshes the query planner's statistics and
+ * checkpoints the write-ahead log.  Takes seconds on a large store: for
+ * idle time.  Read-write stores only, outside a transaction.
+ */
+gboolean
+tidings_store_optimize (TidingsStore  *self,
+                        GError       **error)
+{
+  g_return_val_if_fail (TIDINGS_IS_STORE (self), FALSE);
+  g_return_val_if_fail (!self->in_transaction, FALSE);
+
+  if (!_tidings_store_write_begin (self, error))
+    return FALSE;
+  if (!_tidings_store_write_end (self,
+                                 _tidings_store_exec (self,
+                                                      "INSERT INTO messages_fts (messages_fts)"
+                                                      " VALUES ('optimize')",
+                                                      error),
+                                 error))
+    return FALSE;
+  return _tidings_store_exec (self, "PRAGMA optimize; PRAGMA wal_checkpoint (TRUNCATE);", error);
 }

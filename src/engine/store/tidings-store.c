@@ -179,14 +179,33 @@ _tidings_store_set_db_error (TidingsStore  *self,
 }
 
 void
-_tidings_store_set_not_found (GError     **error,
-                              const char  *what,
-                              gint64       id)
+_tidings_store_set_not_found (GError           **error,
+                              TidingsStoreItem   what,
+                              gint64             id)
 {
-  g_set_error (error, TIDINGS_STORE_ERROR, TIDINGS_STORE_ERROR_NOT_FOUND,
-               /* Translators: the first %s is "message", "folder"... */
-               _("There is no %s with id %" G_GINT64_FORMAT " in the mail database."),
-               what, id);
+  const char *format;
+
+  /* Whole sentences, so that translators need not assemble them. */
+  switch (what)
+    {
+    case TIDINGS_STORE_ITEM_ACCOUNT:
+      format = _("There is no account with id %" G_GINT64_FORMAT " in the mail database.");
+      break;
+    case TIDINGS_STORE_ITEM_FOLDER:
+      format = _("There is no folder with id %" G_GINT64_FORMAT " in the mail database.");
+      break;
+    case TIDINGS_STORE_ITEM_MESSAGE:
+      format = _("There is no message with id %" G_GINT64_FORMAT " in the mail database.");
+      break;
+    case TIDINGS_STORE_ITEM_OPERATION:
+      format = _("There is no queued operation with id %" G_GINT64_FORMAT " in the mail database.");
+      break;
+    case TIDINGS_STORE_ITEM_OUTBOX:
+    default:
+      format = _("There is no outgoing message with id %" G_GINT64_FORMAT " in the mail database.");
+      break;
+    }
+  g_set_error (error, TIDINGS_STORE_ERROR, TIDINGS_STORE_ERROR_NOT_FOUND, format, id);
 }
 
 /* Statements ------------------------------------------------------------ */

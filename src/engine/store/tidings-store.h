@@ -349,5 +349,7 @@ gboolean tidings_store_remove_pin (TidingsStore  *self,
 gboolean tidings_store_collect_garbage (TidingsStore  *self,
                                         guint         *out_n_removed,
                                         GError       **error);
+gboolean tidings_store_optimize        (TidingsStore  *self,
+                                        GError       **error);
 
 G_END_DECLS
