@@ -156,9 +156,9 @@ _tidings_mime_attachment_new_from_leaf (const TidingsMimeLeaf *leaf,
         self->filename = _tidings_mime_clean_line (name, 1024);
       if (inner != NULL)
         {
-          const char *subject = g_mime_message_get_subject (inner);
+          g_autofree char *subject = _tidings_mime_subject (inner);
 
-          if (subject != NULL)
+          if (*subject != '\0')
             self->description = _tidings_mime_clean_line (subject, 1024);
           g_mime_object_write_to_stream (GMIME_OBJECT (inner), _tidings_mime_format_options (FALSE), sink);
         }

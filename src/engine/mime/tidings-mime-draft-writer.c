@@ -115,6 +115,101 @@ check_draft (TidingsMimeDraft  *draft,
   return TRUE;
 }
 
+static gboolean
+needs_encoding (const char *word,
+                gsize       len)
+{
+  for (gsize i = 0; i < len; i++)
+    if ((guchar) word[i] < 0x21 || (guchar) word[i] > 0x7E ||
+        (i + 1 < len && ((word[i] == '=' && word[i + 1] == '?') || (word[i] == '?' && word[i + 1] == '='))))
+      return TRUE;
+  return FALSE;
+}
+
+/* Appends @len bytes of UTF-8 as base64 encoded words of at most 75
+ * characters, never splitting a character. */
+static void
+append_encoded_words (GString    *out,
+                      const char *text,
+                      gsize       len)
+{
+  const char *p = text;
+  const char *end = text + len;
+
+  while (p < end)
+    {
+      const char *chunk_end = p;
+      g_autofree char *b64 = NULL;
+
+      /* 45 bytes make 60 base64 characters: 72 with the markers. */
+      while (chunk_end < end && chunk_end - p < 45)
+        {
+          const char *next = g_utf8_next_char (chunk_end);
+
+          if (next - p > 45)
+            break;
+          chunk_end = next;
+        }
+      if (chunk_end == p)
+        chunk_end = MIN (end, p + 45);
+      b64 = g_base64_encode ((const guchar *) p, chunk_end - p);
+      if (out->len > 0 && out->str[out->len - 1] != ' ')
+        g_string_append_c (out, ' ');
+      g_string_append_printf (out, "=?UTF-8?B?%s?=", b64);
+      p = chunk_end;
+    }
+}
+
+/* RFC 2047 for an unstructured header, done here only when the text itself
+ * holds "=?" or "?=": GMime's encoder passes such words through and they
+ * would be decoded as encoded words at the other end. Words that need it
+ * are encoded in runs, the spaces between them inside the run. NULL when
+ * GMime can do it. */
+static char *
+encode_unstructured (const char *text)
+{
+  GString *out;
+  const char *p = text;
+
+  if (strstr (text, "=?") == NULL && strstr (text, "?=") == NULL)
+    return NULL;
+
+  out = g_string_new (NULL);
+  while (*p != '\0')
+    {
+      const char *run_start;
+      const char *run_end;
+      const char *word_end = p + strcspn (p, " ");
+
+      if (!needs_encoding (p, word_end - p))
+        {
+          if (out->len > 0)
+            g_string_append_c (out, ' ');
+          g_string_append_len (out, p, word_end - p);
+          p = *word_end ? word_end + 1 : word_end;
+          continue;
+        }
+
+      /* Extend the run over following words that need encoding too. */
+      run_start = p;
+      run_end = word_end;
+      while (*run_end == ' ')
+        {
+          const char *next = run_end + 1;
+          const char *next_end = next + strcspn (next, " ");
+
+          if (!needs_encoding (next, next_end - next))
+            break;
+          run_end = next_end;
+        }
+      if (out->len > 0)
+        g_string_append_c (out, ' ');
+      append_encoded_words (out, run_start, run_end - run_start);
+      p = *run_end ? run_end + 1 : run_end;
+    }
+  return g_string_free (out, FALSE);
+}
+
 /* "<random@domain-of-from>" without the brackets. */
 static char *
 make_message_id (TidingsMimeDraft *draft)
@@ -376,7 +471,14 @@ tidings_mime_draft_to_bytes (TidingsMimeDraft  *self,
   add_addresses (g_mime_message_get_to (message), tidings_mime_draft_get_to (self));
   add_addresses (g_mime_message_get_cc (message), tidings_mime_draft_get_cc (self));
 
-  g_mime_message_set_subject (message, tidings_mime_draft_get_subject (self), "utf-8");
+  {
+    g_autofree char *encoded = encode_unstructured (tidings_mime_draft_get_subject (self));
+
+    if (encoded != NULL)
+      g_mime_object_set_header (object, "Subject", encoded, NULL);
+    else
+      g_mime_message_set_subject (message, tidings_mime_draft_get_subject (self), "utf-8");
+  }
 
   date = tidings_mime_draft_get_date (self);
   if (date == NULL)
@@ -407,8 +509,11 @@ tidings_mime_draft_to_bytes (TidingsMimeDraft  *self,
       const char *name;
       const char *value;
 
+      g_autofree char *encoded = NULL;
+
       tidings_mime_draft_get_header (self, i, &name, &value);
-      g_mime_object_append_header (object, name, value, "utf-8");
+      encoded = encode_unstructured (value);
+      g_mime_object_append_header (object, name, encoded ? encoded : value, encoded ? NULL : "utf-8");
     }
 
   sink = tidings_mime_sink_new (TIDINGS_MIME_MAX_MESSAGE_SIZE);

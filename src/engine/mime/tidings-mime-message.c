@@ -89,7 +89,6 @@ read_headers (TidingsMimeMessage *self)
 {
   GMimeMessage *message = self->message;
   GMimeObject *object = GMIME_OBJECT (message);
-  const char *subject = g_mime_message_get_subject (message);
   const char *message_id = g_mime_message_get_message_id (message);
   g_autofree char *list_id = NULL;
   g_autofree char *list_post = NULL;
@@ -100,13 +99,13 @@ read_headers (TidingsMimeMessage *self)
   for (int i = 0; i < count; i++)
     (void) g_mime_header_get_value (g_mime_header_list_get_header_at (headers, i));
 
-  self->subject = _tidings_mime_clean_line (subject, TIDINGS_MIME_MAX_HEADER_VALUE);
-  self->from = _tidings_mime_address_list_from_gmime (g_mime_message_get_from (message));
-  self->sender = _tidings_mime_address_list_from_gmime (g_mime_message_get_sender (message));
-  self->reply_to = _tidings_mime_address_list_from_gmime (g_mime_message_get_reply_to (message));
-  self->to = _tidings_mime_address_list_from_gmime (g_mime_message_get_to (message));
-  self->cc = _tidings_mime_address_list_from_gmime (g_mime_message_get_cc (message));
-  self->bcc = _tidings_mime_address_list_from_gmime (g_mime_message_get_bcc (message));
+  self->subject = _tidings_mime_subject (message);
+  self->from = _tidings_mime_addresses (message, GMIME_ADDRESS_TYPE_FROM);
+  self->sender = _tidings_mime_addresses (message, GMIME_ADDRESS_TYPE_SENDER);
+  self->reply_to = _tidings_mime_addresses (message, GMIME_ADDRESS_TYPE_REPLY_TO);
+  self->to = _tidings_mime_addresses (message, GMIME_ADDRESS_TYPE_TO);
+  self->cc = _tidings_mime_addresses (message, GMIME_ADDRESS_TYPE_CC);
+  self->bcc = _tidings_mime_addresses (message, GMIME_ADDRESS_TYPE_BCC);
   self->date = _tidings_mime_message_date (message);
 
   if (message_id != NULL)

@@ -32,6 +32,10 @@ GMimeMessage       *_tidings_mime_parse            (GBytes       *raw,
                                                     GError      **error);
 char               *_tidings_mime_header_text      (GMimeObject  *object,
                                                     const char   *name);
+char               *_tidings_mime_fix_encoded_words (const char  *raw);
+char               *_tidings_mime_subject          (GMimeMessage *message);
+GPtrArray          *_tidings_mime_addresses        (GMimeMessage *message,
+                                                    GMimeAddressType type);
 char               *_tidings_mime_first_message_id (const char   *value);
 char              **_tidings_mime_references       (GMimeObject  *object);
 char               *_tidings_mime_angle_value      (const char   *value);

@@ -171,7 +171,8 @@ const char *
 tidings_mime_sink_get_data (TidingsMimeSink *self)
 {
   g_return_val_if_fail (TIDINGS_IS_MIME_SINK (self), NULL);
-  return (const char *) self->data->data;
+  /* Never NULL, even when nothing was written. */
+  return self->data->data ? (const char *) self->data->data : "";
 }
 
 /* The sink is empty afterwards. */

@@ -16,9 +16,10 @@ G_DEFINE_BOXED_TYPE (TidingsMimeSummary, tidings_mime_summary,
                      tidings_mime_summary_copy, tidings_mime_summary_free)
 
 static char *
-addresses_to_string (InternetAddressList *list)
+addresses_to_string (GMimeMessage     *message,
+                     GMimeAddressType  type)
 {
-  g_autoptr(GPtrArray) addresses = _tidings_mime_address_list_from_gmime (list);
+  g_autoptr(GPtrArray) addresses = _tidings_mime_addresses (message, type);
   g_autoptr(GString) out = g_string_new (NULL);
 
   for (guint i = 0; i < addresses->len && out->len < TIDINGS_MIME_MAX_HEADER_VALUE; i++)
@@ -37,12 +38,13 @@ static void
 read_from (TidingsMimeSummary *self,
            GMimeMessage       *message)
 {
-  InternetAddressList *list = g_mime_message_get_from (message);
-  g_autoptr(GPtrArray) from = NULL;
+  g_autoptr(GPtrArray) from = _tidings_mime_addresses (message, GMIME_ADDRESS_TYPE_FROM);
 
-  if (list == NULL || internet_address_list_length (list) == 0)
-    list = g_mime_message_get_sender (message);
-  from = _tidings_mime_address_list_from_gmime (list);
+  if (from->len == 0)
+    {
+      g_ptr_array_unref (from);
+      from = _tidings_mime_addresses (message, GMIME_ADDRESS_TYPE_SENDER);
+    }
 
   if (from->len > 0)
     {
@@ -132,10 +134,10 @@ tidings_mime_summary_new (GBytes  *raw,
     self->message_id = _tidings_mime_first_message_id (message_id);
   self->in_reply_to = _tidings_mime_first_message_id (g_mime_object_get_header (object, "In-Reply-To"));
   self->references = _tidings_mime_references (object);
-  self->subject = _tidings_mime_clean_line (g_mime_message_get_subject (message), TIDINGS_MIME_MAX_HEADER_VALUE);
+  self->subject = _tidings_mime_subject (message);
   read_from (self, message);
-  self->to = addresses_to_string (g_mime_message_get_to (message));
-  self->cc = addresses_to_string (g_mime_message_get_cc (message));
+  self->to = addresses_to_string (message, GMIME_ADDRESS_TYPE_TO);
+  self->cc = addresses_to_string (message, GMIME_ADDRESS_TYPE_CC);
 
   list_id = _tidings_mime_header_text (object, "List-Id");
   if (list_id != NULL)

@@ -57,8 +57,24 @@ append_collapsed (GString    *out,
 
   while (p < end && out->len < max_bytes)
     {
-      gunichar c = g_utf8_get_char_validated (p, end - p);
+      gunichar c;
       const char *next;
+
+      /* Runs of printable ASCII go in one piece. */
+      if ((guchar) *p > 0x20 && (guchar) *p < 0x7F)
+        {
+          const char *run = p;
+
+          while (p < end && (guchar) *p > 0x20 && (guchar) *p < 0x7F)
+            p++;
+          if (*pending_space)
+            g_string_append_c (out, ' ');
+          *pending_space = FALSE;
+          g_string_append_len (out, run, p - run);
+          continue;
+        }
+
+      c = g_utf8_get_char_validated (p, end - p);
 
       if (c == (gunichar) -1 || c == (gunichar) -2)
         {

@@ -9,6 +9,7 @@
 
 #include "tidings-mime-private.h"
 #include "tidings-mime-stream-private.h"
+#include "tidings-mime-address-private.h"
 
 /* Built once and never changed afterwards, so any thread may read them. */
 GMimeParserOptions *
@@ -121,6 +122,107 @@ _tidings_mime_parse (GBytes  *raw,
   return message;
 }
 
+/* GMime 3.2.13 joins the payloads of adjacent encoded words that share a
+ * charset before decoding them, and its base64 decoder stops at the first
+ * '=' pad: "=?UTF-8?B?w6k=?= =?UTF-8?B?w6k=?=" decodes to one "é" and the
+ * rest of the header is lost. Mailers write exactly that for any long
+ * non-ASCII subject or name. So base64 words are rewritten as the same
+ * bytes in Q encoding, which joins correctly, before GMime decodes.
+ * Returns NULL when there is no base64 word. */
+char *
+_tidings_mime_fix_encoded_words (const char *raw)
+{
+  GString *out;
+  const char *p;
+
+  if (raw == NULL || (strstr (raw, "?B?") == NULL && strstr (raw, "?b?") == NULL))
+    return NULL;
+
+  out = g_string_sized_new (strlen (raw) * 2);
+  p = raw;
+  while (*p != '\0')
+    {
+      const char *start = strstr (p, "=?");
+      const char *charset_end;
+      const char *text;
+      const char *end;
+
+      if (start == NULL)
+        break;
+      g_string_append_len (out, p, start - p);
+
+      charset_end = start + 2;
+      while (*charset_end != '\0' && *charset_end != '?' && !g_ascii_isspace (*charset_end))
+        charset_end++;
+      text = charset_end + 3;
+      end = *charset_end == '?' && (charset_end[1] == 'B' || charset_end[1] == 'b') &&
+            charset_end[2] == '?' ? strstr (text, "?=") : NULL;
+      if (end == NULL || charset_end == start + 2 || memchr (text, ' ', end - text) != NULL)
+        {
+          g_string_append_len (out, start, 2);
+          p = start + 2;
+          continue;
+        }
+
+      {
+        GString *b64 = g_string_new_len (text, end - text);
+        guchar *decoded;
+        gsize len = 0;
+        gint state = 0;
+        guint save = 0;
+
+        /* Senders leave out the padding; the decoder needs whole quads. */
+        if (b64->len % 4 == 1)
+          g_string_truncate (b64, b64->len - 1);
+        while (b64->len % 4 != 0)
+          g_string_append_c (b64, '=');
+        decoded = g_malloc (b64->len * 3 / 4 + 4);
+        len = g_base64_decode_step (b64->str, b64->len, decoded, &state, &save);
+        g_string_free (b64, TRUE);
+        g_string_append_len (out, start, charset_end - start);
+        g_string_append (out, "?Q?");
+        for (gsize i = 0; i < len; i++)
+          {
+            if (g_ascii_isalnum (decoded[i]))
+              g_string_append_c (out, (char) decoded[i]);
+            else
+              g_string_append_printf (out, "=%02X", decoded[i]);
+          }
+        g_string_append (out, "?=");
+        g_free (decoded);
+      }
+      p = end + 2;
+    }
+  g_string_append (out, p);
+
+  return g_string_free (out, FALSE);
+}
+
+static const char *
+raw_header (GMimeObject *object,
+            const char  *name)
+{
+  GMimeHeader *header = g_mime_header_list_get_header (g_mime_object_get_header_list (object), name);
+
+  return header ? g_mime_header_get_raw_value (header) : NULL;
+}
+
+/* Decodes an unstructured header's raw value; NULL stays NULL. */
+static char *
+decode_unstructured (const char *raw,
+                     const char *decoded_by_gmime)
+{
+  g_autofree char *fixed = _tidings_mime_fix_encoded_words (raw);
+  g_autofree char *unfolded = NULL;
+  g_autofree char *decoded = NULL;
+
+  if (fixed == NULL)
+    return decoded_by_gmime ? _tidings_mime_clean_line (decoded_by_gmime, TIDINGS_MIME_MAX_HEADER_VALUE) : NULL;
+  unfolded = g_mime_utils_header_unfold (fixed);
+  decoded = g_mime_utils_header_decode_text (_tidings_mime_parser_options (), unfolded);
+  return _tidings_mime_clean_line (decoded, TIDINGS_MIME_MAX_HEADER_VALUE);
+}
+
 /* The decoded value of header @name as one clean line, or NULL. */
 char *
 _tidings_mime_header_text (GMimeObject *object,
@@ -130,7 +232,65 @@ _tidings_mime_header_text (GMimeObject *object,
 
   if (value == NULL)
     return NULL;
-  return _tidings_mime_clean_line (value, TIDINGS_MIME_MAX_HEADER_VALUE);
+  return decode_unstructured (raw_header (object, name), value);
+}
+
+/* The decoded subject as one clean line, never NULL. */
+char *
+_tidings_mime_subject (GMimeMessage *message)
+{
+  char *subject = decode_unstructured (raw_header (GMIME_OBJECT (message), "Subject"),
+                                       g_mime_message_get_subject (message));
+
+  return subject ? subject : g_strdup ("");
+}
+
+/* An address header as TidingsMimeAddress list (every header of that
+ * name), working around the encoded-word bug above when needed. */
+GPtrArray *
+_tidings_mime_addresses (GMimeMessage     *message,
+                         GMimeAddressType  type)
+{
+  static const char *const names[] = { "Sender", "From", "Reply-To", "To", "Cc", "Bcc" };
+  GMimeHeaderList *headers = g_mime_object_get_header_list (GMIME_OBJECT (message));
+  int count = g_mime_header_list_get_count (headers);
+  const char *name;
+  gboolean needs_fix = FALSE;
+  GPtrArray *out;
+
+  g_return_val_if_fail ((guint) type < G_N_ELEMENTS (names), NULL);
+  name = names[type];
+
+  for (int i = 0; i < count && !needs_fix; i++)
+    {
+      GMimeHeader *header = g_mime_header_list_get_header_at (headers, i);
+      const char *raw = g_mime_header_get_raw_value (header);
+
+      if (g_ascii_strcasecmp (g_mime_header_get_name (header), name) == 0 && raw != NULL &&
+          (strstr (raw, "?B?") != NULL || strstr (raw, "?b?") != NULL))
+        needs_fix = TRUE;
+    }
+  if (!needs_fix)
+    return _tidings_mime_address_list_from_gmime (g_mime_message_get_addresses (message, type));
+
+  out = g_ptr_array_new_with_free_func ((GDestroyNotify) tidings_mime_address_unref);
+  for (int i = 0; i < count && out->len < TIDINGS_MIME_MAX_ADDRESSES; i++)
+    {
+      GMimeHeader *header = g_mime_header_list_get_header_at (headers, i);
+      const char *raw = g_mime_header_get_raw_value (header);
+      g_autofree char *fixed = NULL;
+      g_autoptr(InternetAddressList) list = NULL;
+      g_autoptr(GPtrArray) part = NULL;
+
+      if (g_ascii_strcasecmp (g_mime_header_get_name (header), name) != 0 || raw == NULL)
+        continue;
+      fixed = _tidings_mime_fix_encoded_words (raw);
+      list = internet_address_list_parse (_tidings_mime_parser_options (), fixed ? fixed : raw);
+      part = _tidings_mime_address_list_from_gmime (list);
+      for (guint j = 0; j < part->len && out->len < TIDINGS_MIME_MAX_ADDRESSES; j++)
+        g_ptr_array_add (out, tidings_mime_address_ref (part->pdata[j]));
+    }
+  return out;
 }
 
 /* A message ID fit to store and compare: one token of printable text. */
