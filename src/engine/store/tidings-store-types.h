@@ -112,9 +112,10 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (TidingsStoreFolder, tidings_store_folder_free)
  * for none); local messages have neither.
  *
  * Threading: `message_id`, `in_reply_to` and `references` are the raw
- * header values (angle brackets optional).  `thread_subject` is the subject
- * already normalized by the caller (no "Re:", case-folded...); it is used
- * only for messages without In-Reply-To and References.
+ * header values (angle brackets optional; `message_id` is stored without
+ * them).  `thread_subject` is the subject already normalized by the caller
+ * (no "Re:", case-folded...); it is used, and stored, only for messages
+ * without In-Reply-To and References.
  *
  * `to` and `cc` are display text ("Ann <ann@x.org>, bob@y.org"), searched
  * as they are.
