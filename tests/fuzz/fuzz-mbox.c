@@ -23,9 +23,13 @@ normalize (GBytes *message)
 {
   gsize size;
   const char *data = g_bytes_get_data (message, &size);
-  const char *end = data + size;
-  GString *out = g_string_sized_new (size + 1);
+  const char *end;
+  GString *out;
 
+  if (data == NULL)
+    data = "";
+  end = data + size;
+  out = g_string_sized_new (size + 1);
   for (const char *p = data; p < end;)
     {
       const char *eol = memchr (p, '\n', end - p);

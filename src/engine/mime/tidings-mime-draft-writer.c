@@ -115,10 +115,15 @@ check_draft (TidingsMimeDraft  *draft,
   return TRUE;
 }
 
+/* Words GMime would mishandle: not printable ASCII, holding "=?" or "?=",
+ * or too long for a line (GMime then encodes them itself, and a space
+ * before them is lost when the word before is encoded too). */
 static gboolean
 needs_encoding (const char *word,
                 gsize       len)
 {
+  if (len > 70)
+    return TRUE;
   for (gsize i = 0; i < len; i++)
     if ((guchar) word[i] < 0x21 || (guchar) word[i] > 0x7E ||
         (i + 1 < len && ((word[i] == '=' && word[i + 1] == '?') || (word[i] == '?' && word[i + 1] == '='))))
@@ -160,18 +165,29 @@ append_encoded_words (GString    *out,
     }
 }
 
-/* RFC 2047 for an unstructured header, done here only when the text itself
- * holds "=?" or "?=": GMime's encoder passes such words through and they
- * would be decoded as encoded words at the other end. Words that need it
- * are encoded in runs, the spaces between them inside the run. NULL when
- * GMime can do it. */
+/* RFC 2047 for an unstructured header (the value is one clean line).
+ * GMime's own encoder passes words holding "=?" through, to be decoded as
+ * encoded words at the other end, and loses the space between an encoded
+ * word and a long word it has to encode, so it is done here: words that
+ * need it are encoded in runs, the spaces between them inside the run.
+ * NULL when the text needs no encoding at all. */
 static char *
 encode_unstructured (const char *text)
 {
   GString *out;
   const char *p = text;
+  gboolean any = FALSE;
 
-  if (strstr (text, "=?") == NULL && strstr (text, "?=") == NULL)
+  for (const char *w = text; *w != '\0' && !any;)
+    {
+      gsize len = strcspn (w, " ");
+
+      any = needs_encoding (w, len);
+      w += len;
+      while (*w == ' ')
+        w++;
+    }
+  if (!any)
     return NULL;
 
   out = g_string_new (NULL);

@@ -190,6 +190,8 @@ tidings_mime_mbox_writer_add (TidingsMimeMboxWriter  *self,
     date = now = g_date_time_new_now_utc ();
 
   data = g_bytes_get_data (message, &size);
+  if (data == NULL)
+    data = "";
   end = data + size;
   out = g_string_sized_new (size + size / 32 + 128);
   append_from_line (out, envelope_sender, date);

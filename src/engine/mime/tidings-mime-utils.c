@@ -98,6 +98,8 @@ _tidings_mime_parse (GBytes  *raw,
   g_return_val_if_fail (raw != NULL, NULL);
 
   data = g_bytes_get_data (raw, &size);
+  if (data == NULL)
+    data = "";
   if (size > TIDINGS_MIME_MAX_MESSAGE_SIZE)
     {
       g_set_error (error, TIDINGS_MIME_ERROR, TIDINGS_MIME_ERROR_TOO_LARGE,

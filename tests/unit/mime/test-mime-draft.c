@@ -341,6 +341,26 @@ test_long_words (void)
   message = parse_bytes (bytes);
   g_assert_cmpstr (tidings_mime_message_get_text (message), ==, body);
   g_assert_cmpstr (tidings_mime_message_get_subject (message), ==, subject);
+
+  /* A long word after an encoded one keeps the space between them, and
+   * text that looks like an encoded word stays text. */
+  {
+    g_autofree char *tricky = g_strdup_printf ("R\xc3\xa9union %s =?utf-8?q?not=20encoded?= end", word->str);
+    g_autoptr(GBytes) again = NULL;
+    g_autoptr(TidingsMimeMessage) back = NULL;
+
+    tidings_mime_draft_set_subject (draft, tricky);
+    tidings_mime_draft_add_header (draft, "X-Tricky", tricky);
+    again = draft_bytes (draft);
+    assert_wire_format (again);
+    back = parse_bytes (again);
+    g_assert_cmpstr (tidings_mime_message_get_subject (back), ==, tricky);
+    {
+      g_autofree char *header = tidings_mime_message_dup_header (back, "X-Tricky");
+
+      g_assert_cmpstr (header, ==, tricky);
+    }
+  }
 }
 
 static void
