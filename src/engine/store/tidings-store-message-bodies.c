@@ -125,13 +125,18 @@ set_body (TidingsStore      *self,
 
   if (body_text != NULL)
     {
+      /* The old indexed text must stop matching now; the new one is
+       * indexed with the backlog.  Usually there is none (the envelope
+       * came first), and then the FTS row is left alone. */
       g_autoptr(TidingsStoreStmt) stmt =
-        _tidings_store_prepare (self, "UPDATE messages_fts SET body = ?2 WHERE rowid = ?1", error);
+        _tidings_store_prepare (self,
+                                "UPDATE messages_fts SET body = '' WHERE rowid = ?1 AND body <> ''",
+                                error);
       if (stmt == NULL)
         return FALSE;
       sqlite3_bind_int64 (stmt, 1, message_id);
-      _tidings_store_bind_bounded (stmt, 2, body_text, TIDINGS_STORE_BODY_TEXT_MAX);
-      if (!_tidings_store_step_done (self, stmt, error))
+      if (!_tidings_store_step_done (self, stmt, error)
+          || !_tidings_store_backlog_put (self, message_id, body_text, error))
         return FALSE;
     }
 
@@ -142,7 +147,9 @@ set_body (TidingsStore      *self,
 /**
  * tidings_store_set_body:
  * @raw: (nullable): the message bytes; NULL drops a stored body
- * @body_text: (nullable): new searchable text; NULL keeps the current one
+ * @body_text: (nullable): new searchable text; NULL keeps the current one.
+ *   The old text stops matching at once; the new one matches once
+ *   tidings_store_index_backlog() has indexed it.
  * @preview: (nullable): new preview; NULL keeps the current one
  *
  * Stores a body fetched after the envelope (or drops one to save space).

@@ -140,36 +140,24 @@ folder_exists (TidingsStore  *self,
 
 /* Insert -------------------------------------------------------------------- */
 
+/* Subject and addresses are searchable at once (the row is queued and
+ * written before anything else can see messages_fts, see
+ * _tidings_store_fts_queue()); the body text, which costs FTS5 far more to
+ * index, waits in the backlog (tidings-store-search.c). */
 static gboolean
 insert_fts (TidingsStore               *self,
             gint64                      id,
             const TidingsStoreMessage  *message,
             GError                    **error)
 {
-  g_autoptr(TidingsStoreStmt) stmt =
-    _tidings_store_prepare (self,
-                            "INSERT INTO messages_fts (rowid, subject, addresses, body)"
-                            " VALUES (?1, ?2, ?3, ?4)",
-                            error);
-  GString *addresses = self->scratch;
+  const char *addresses[] = { message->from_name, message->from_address, message->to, message->cc };
 
-  if (stmt == NULL)
+  if (!_tidings_store_fts_queue (self, id, message->subject, addresses, G_N_ELEMENTS (addresses), error))
     return FALSE;
-
-  g_string_truncate (addresses, 0);
-  g_string_append (addresses, message->from_name != NULL ? message->from_name : "");
-  g_string_append_c (addresses, ' ');
-  g_string_append (addresses, message->from_address != NULL ? message->from_address : "");
-  g_string_append_c (addresses, ' ');
-  g_string_append (addresses, message->to != NULL ? message->to : "");
-  g_string_append_c (addresses, ' ');
-  g_string_append (addresses, message->cc != NULL ? message->cc : "");
-
-  sqlite3_bind_int64 (stmt, 1, id);
-  bind_text_or_empty (stmt, 2, message->subject);
-  sqlite3_bind_text (stmt, 3, addresses->str, (int) addresses->len, SQLITE_STATIC);
-  _tidings_store_bind_bounded (stmt, 4, message->body_text, TIDINGS_STORE_BODY_TEXT_MAX);
-  return _tidings_store_step_done (self, stmt, error);
+  /* A new id: nothing queued to replace. */
+  if (message->body_text == NULL || message->body_text[0] == '\0')
+    return TRUE;
+  return _tidings_store_backlog_put (self, id, message->body_text, error);
 }
 
 static gboolean
@@ -249,8 +237,9 @@ insert_message (TidingsStore               *self,
  * @message: the fields to store; `id` and `thread_id` are ignored
  * @out_id: (out) (optional): the new message's id
  *
- * Stores a message, assigns its thread, indexes it for search and, when
- * `raw` is set, stores its bytes.  For many messages, call it inside one
+ * Stores a message, assigns its thread, indexes its subject and addresses
+ * for search, queues its body text for tidings_store_index_backlog() and,
+ * when `raw` is set, stores its bytes.  For many messages, call it inside one
  * transaction.
  */
 gboolean
@@ -263,7 +252,7 @@ tidings_store_insert_message (TidingsStore               *self,
   g_return_val_if_fail (message != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  if (!_tidings_store_write_begin (self, error))
+  if (!_tidings_store_write_begin_keep_fts (self, error))
     return FALSE;
   return _tidings_store_write_end (self, insert_message (self, message, out_id, error), error);
 }

@@ -85,7 +85,6 @@ struct _TidingsStore
   GHashTable          *statements;   /* static SQL text -> sqlite3_stmt */
   TidingsStoreBodies  *bodies;
   gsize                body_threshold;
-  GString             *scratch;
 
   /* The open write transaction, if any. */
   gboolean             in_transaction;
@@ -94,6 +93,11 @@ struct _TidingsStore
   int                  transaction_error_code;
   guint                write_depth;
   TidingsStoreChanges *pending_changes;
+
+  /* messages_fts rows of messages inserted in the open transaction, not
+   * yet written (see _tidings_store_fts_queue()). */
+  GArray              *fts_rows;   /* TidingsStoreFtsRow */
+  GString             *fts_text;   /* their subjects and addresses */
 };
 
 /* A prepared statement from the cache, reset and unbound at scope exit:
@@ -135,9 +139,13 @@ gboolean _tidings_store_check_changed (TidingsStore      *self,
 
 /* Every write function is wrapped in these: begin joins the caller's
  * transaction or opens one; end commits (or rolls back on !ok) the one it
- * opened, or marks the caller's as failed.  Returns ok && committed. */
+ * opened, or marks the caller's as failed.  Returns ok && committed.
+ * begin first writes the queued messages_fts rows (so that whatever the
+ * function does sees them); begin_keep_fts, for inserts only, does not. */
 gboolean _tidings_store_write_begin (TidingsStore  *self,
                                      GError       **error);
+gboolean _tidings_store_write_begin_keep_fts (TidingsStore  *self,
+                                              GError       **error);
 gboolean _tidings_store_write_end   (TidingsStore  *self,
                                      gboolean       ok,
                                      GError       **error);
@@ -219,6 +227,41 @@ gboolean _tidings_store_threads_assign (TidingsStore              *self,
 /* Turns what a person typed into an FTS5 query that cannot be a syntax
  * error; NULL when nothing searchable is left. */
 char *_tidings_store_search_build_query (const char *text);
+
+/* A messages_fts row (subject and addresses; body '') waiting in
+ * self->fts_rows.  Why they wait: once messages_fts is written in a
+ * transaction, every later statement that needs a statement journal
+ * (inserting a message does: triggers, foreign keys) makes SQLite 3.40's
+ * FTS5 flush its pending terms into a new segment, one per message, which
+ * then have to be merged.  Queued and written together, the rows of a
+ * whole transaction make one segment.  Rows are written by every write
+ * function but insert (see _tidings_store_write_begin()), by search, at
+ * commit, and when the queue is full; dropped on rollback. */
+typedef struct
+{
+  gint64 id;
+  gsize  subject_offset;   /* into self->fts_text, NUL-terminated */
+  gsize  addresses_offset;
+} TidingsStoreFtsRow;
+
+/* `subject` may be NULL; appends ' '-separated `address_parts` (NULLs skipped as ""). */
+gboolean _tidings_store_fts_queue   (TidingsStore        *self,
+                                     gint64               id,
+                                     const char          *subject,
+                                     const char * const  *address_parts,
+                                     guint                n_address_parts,
+                                     GError             **error);
+gboolean _tidings_store_fts_flush   (TidingsStore        *self,
+                                     GError             **error);
+void     _tidings_store_fts_discard (TidingsStore        *self);
+
+/* Queues a message's body text (cut to TIDINGS_STORE_BODY_TEXT_MAX) for
+ * indexing, replacing any text still queued; NULL or "" queues nothing
+ * and drops what was queued. */
+gboolean _tidings_store_backlog_put (TidingsStore  *self,
+                                     gint64         message_id,
+                                     const char    *body_text,
+                                     GError       **error);
 
 /* Tests ---------------------------------------------------------------- */
 

@@ -63,8 +63,9 @@ tidings_store_finalize (GObject *object)
     }
   g_clear_pointer (&self->bodies, _tidings_store_bodies_free);
   g_clear_pointer (&self->pending_changes, tidings_store_changes_unref);
-  if (self->scratch != NULL)
-    g_string_free (self->scratch, TRUE);
+  g_clear_pointer (&self->fts_rows, g_array_unref);
+  if (self->fts_text != NULL)
+    g_string_free (self->fts_text, TRUE);
   g_free (self->data_dir);
   g_free (self->db_path);
 
@@ -101,7 +102,8 @@ tidings_store_init (TidingsStore *self)
   self->lock_fd = -1;
   self->body_threshold = TIDINGS_STORE_BODY_FILE_THRESHOLD;
   self->statements = g_hash_table_new_full (NULL, NULL, NULL, finalize_statement);
-  self->scratch = g_string_sized_new (256);
+  self->fts_rows = g_array_new (FALSE, FALSE, sizeof (TidingsStoreFtsRow));
+  self->fts_text = g_string_new (NULL);
 }
 
 /* Errors ---------------------------------------------------------------- */
@@ -535,6 +537,7 @@ rollback_transaction (TidingsStore *self)
 {
   if (!sqlite3_get_autocommit (self->db))
     sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
+  _tidings_store_fts_discard (self);
   _tidings_store_bodies_discard (self->bodies);
   g_clear_pointer (&self->pending_changes, tidings_store_changes_unref);
   end_transaction_state (self);
@@ -549,7 +552,8 @@ commit_transaction (TidingsStore  *self,
 
   /* Body files reach the disk, under their final names, before the rows
    * that name them are committed. */
-  if (!_tidings_store_bodies_flush (self->bodies, error))
+  if (!_tidings_store_fts_flush (self, error)
+      || !_tidings_store_bodies_flush (self->bodies, error))
     {
       rollback_transaction (self);
       return FALSE;
@@ -574,8 +578,8 @@ commit_transaction (TidingsStore  *self,
 }
 
 gboolean
-_tidings_store_write_begin (TidingsStore  *self,
-                            GError       **error)
+_tidings_store_write_begin_keep_fts (TidingsStore  *self,
+                                     GError       **error)
 {
   if (self->in_transaction)
     {
@@ -593,6 +597,20 @@ _tidings_store_write_begin (TidingsStore  *self,
     return FALSE;
   self->write_depth = 1;
   return TRUE;
+}
+
+gboolean
+_tidings_store_write_begin (TidingsStore  *self,
+                            GError       **error)
+{
+  if (!_tidings_store_write_begin_keep_fts (self, error))
+    return FALSE;
+  if (self->fts_rows->len == 0)
+    return TRUE;
+  if (_tidings_store_fts_flush (self, error))
+    return TRUE;
+  /* Counted as this function's failure. */
+  return _tidings_store_write_end (self, FALSE, error);
 }
 
 gboolean

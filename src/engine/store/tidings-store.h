@@ -243,6 +243,10 @@ typedef enum
   TIDINGS_STORE_SEARCH_BY_DATE,   /* newest first */
 } TidingsStoreSearchOrder;
 
+/* Searches subject, addresses and body text (words are prefixes, "quoted
+ * phrases" match as phrases, all terms must match).  Body text still in
+ * the backlog (see below) is not matched yet; subject and addresses are
+ * searchable as soon as a message is stored. */
 GArray *tidings_store_search (TidingsStore            *self,
                               const char              *text,
                               gint64                   account_id,
@@ -250,6 +254,29 @@ GArray *tidings_store_search (TidingsStore            *self,
                               TidingsStoreSearchOrder  order,
                               guint                    limit,
                               GError                 **error);
+
+/* Body text indexing backlog.  Indexing body text costs FTS5 several times
+ * more than storing a whole message, so tidings_store_insert_message() and
+ * tidings_store_set_body() only queue the body text, and the engine thread
+ * (the thread that owns the read-write store, like every write) calls
+ *
+ *   tidings_store_index_backlog (store, 200, &remaining, &error);
+ *
+ * from an idle callback, again while `remaining` > 0, so that each call is
+ * one short transaction (about 20 ms per 200 bodies of a few KB) and user
+ * actions are not kept waiting.  A bulk import may call it in a loop with
+ * larger batches (e.g. 1000) at its end so that everything it imported is
+ * searchable when it returns.  It emits no per-message change (rows do not
+ * change, only what search finds).  The backlog survives restarts; a
+ * deleted message's queued text goes with it.  get_backlog_size works on a
+ * read-only store too. */
+gboolean tidings_store_index_backlog    (TidingsStore  *self,
+                                         guint          max_messages,
+                                         guint         *out_remaining,
+                                         GError       **error);
+gboolean tidings_store_get_backlog_size (TidingsStore  *self,
+                                         guint         *out_count,
+                                         GError       **error);
 
 /* Operation queue ---------------------------------------------------- */
 

@@ -144,6 +144,8 @@ write_data_at_version (sqlite3 *db,
              "INSERT INTO operations (account_id, kind, payload, created)"
              "  VALUES (1, 'set-flags', '{\"uid\":10}', 1700000200);"
              "INSERT INTO pop3_uidls (account_id, uidl, first_seen) VALUES (1, 'U1', 1700000000);");
+  if (version >= 5)
+    exec_ok (db, "INSERT INTO fts_backlog (message_id, body_text) VALUES (2, 'pending backlog words');");
 }
 
 static void
@@ -158,6 +160,7 @@ check_migrated_data (TidingsStore *store,
   g_autoptr(GBytes) body = NULL;
   g_autoptr(GPtrArray) ops = NULL;
   gint64 reply_id = 0;
+  guint backlog = G_MAXUINT;
 
   inbox = tidings_store_get_folder (store, 1, &error);
   g_assert_no_error (error);
@@ -195,6 +198,29 @@ check_migrated_data (TidingsStore *store,
   ops = tidings_store_list_operations (store, 0, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (ops->len, ==, from_version >= 4 ? 1 : 0);
+
+  /* Bodies indexed before the backlog existed stay indexed; queued text
+   * (the reply above queued none) is matched once indexed. */
+  g_assert_true (tidings_store_get_backlog_size (store, &backlog, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (backlog, ==, from_version >= 5 ? 1 : 0);
+  g_clear_pointer (&hits, g_array_unref);
+  hits = tidings_store_search (store, "old body words", 0, 0, TIDINGS_STORE_SEARCH_BY_RANK, 10, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (hits->len, ==, from_version >= 2 ? 2 : 0);
+  g_clear_pointer (&hits, g_array_unref);
+  hits = tidings_store_search (store, "pending", 0, 0, TIDINGS_STORE_SEARCH_BY_RANK, 10, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (hits->len, ==, 0);
+  g_assert_true (tidings_store_index_backlog (store, 10, &backlog, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (backlog, ==, 0);
+  g_clear_pointer (&hits, g_array_unref);
+  hits = tidings_store_search (store, "pending backlog", 0, 0, TIDINGS_STORE_SEARCH_BY_RANK, 10, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (hits->len, ==, from_version >= 5 ? 1 : 0);
+  if (from_version >= 5)
+    g_assert_cmpint (g_array_index (hits, gint64, 0), ==, 2);
 }
 
 static void

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Full-text search: words, phrases, prefixes, diacritics, addresses,
  * scopes and orders; hostile input never errors; the index follows
- * deletes, moves and body updates. */
+ * deletes, moves and body updates; body text waits in the backlog until
+ * tidings_store_index_backlog() indexes it. */
 #include "config.h"
 
 #include <string.h>
@@ -38,8 +39,51 @@ static const Doc docs[] = {
 
 static gint64 doc_ids[G_N_ELEMENTS (docs)];
 
+static guint
+backlog_size (TidingsStore *store)
+{
+  g_autoptr(GError) error = NULL;
+  guint count = G_MAXUINT;
+
+  g_assert_true (tidings_store_get_backlog_size (store, &count, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (count, ==, store_test_sql_int (store, "SELECT count(*) FROM fts_backlog"));
+  return count;
+}
+
+/* Indexes the whole backlog, as the engine does in idle time. */
 static void
-insert_docs (StoreFixture *fixture)
+index_all (TidingsStore *store)
+{
+  g_autoptr(GError) error = NULL;
+  guint remaining = G_MAXUINT;
+  guint rounds = 0;
+
+  do
+    {
+      g_assert_true (tidings_store_index_backlog (store, 4, &remaining, &error));
+      g_assert_no_error (error);
+      g_assert_cmpuint (++rounds, <, 1000);
+    }
+  while (remaining > 0);
+  g_assert_cmpuint (backlog_size (store), ==, 0);
+}
+
+/* FTS5's own check that its index matches its content. */
+static void
+assert_fts_consistent (TidingsStore *store)
+{
+  char *message = NULL;
+  int rc = sqlite3_exec (_tidings_store_get_db (store),
+                         "INSERT INTO messages_fts (messages_fts) VALUES ('integrity-check')",
+                         NULL, NULL, &message);
+
+  if (rc != SQLITE_OK)
+    g_error ("FTS integrity check failed: %s", message);
+}
+
+static void
+insert_docs_unindexed (StoreFixture *fixture)
 {
   for (guint i = 0; i < G_N_ELEMENTS (docs); i++)
     {
@@ -56,6 +100,15 @@ insert_docs (StoreFixture *fixture)
       g_assert_true (tidings_store_insert_message (fixture->store, m, &doc_ids[i], &error));
       g_assert_no_error (error);
     }
+}
+
+/* The docs with their body text indexed. */
+static void
+insert_docs (StoreFixture *fixture)
+{
+  insert_docs_unindexed (fixture);
+  g_assert_cmpuint (backlog_size (fixture->store), ==, G_N_ELEMENTS (docs));
+  index_all (fixture->store);
 }
 
 /* Search and compare with the expected doc indexes (in any order unless
@@ -154,7 +207,8 @@ static void
 test_addresses (StoreFixture  *fixture,
                 gconstpointer  data)
 {
-  insert_docs (fixture);
+  /* Addresses are searchable at once, before the backlog is indexed. */
+  insert_docs_unindexed (fixture);
 
   EXPECT ("ann", 0);
   EXPECT ("ann@corp.test", 0);
@@ -319,6 +373,10 @@ test_index_in_sync (StoreFixture  *fixture,
   g_assert_true (tidings_store_set_body (fixture->store, doc_ids[3], NULL, TIDINGS_BODY_STATE_NONE,
                                          "platypus spreadsheet", NULL, &error));
   g_assert_no_error (error);
+  /* The old text stops matching at once, the new one once indexed. */
+  EXPECT_NONE ("numbers");
+  EXPECT_NONE ("platypus");
+  index_all (fixture->store);
   EXPECT ("platypus", 3);
   EXPECT_NONE ("numbers");
   EXPECT ("quarterly", 3);    /* the subject stays */
@@ -329,6 +387,7 @@ test_index_in_sync (StoreFixture  *fixture,
   EXPECT_NONE ("holiday");
   g_assert_cmpint (store_test_sql_int (fixture->store, "SELECT count(*) FROM messages_fts"), ==, 0);
   g_assert_cmpint (store_test_sql_int (fixture->store, "SELECT count(*) FROM messages"), ==, 0);
+  assert_fts_consistent (fixture->store);
 }
 
 static void
@@ -347,6 +406,10 @@ test_body_text_bound (StoreFixture  *fixture,
   m->body_text = g_strdup (body->str);
   g_assert_true (tidings_store_insert_message (fixture->store, m, &id, &error));
   g_assert_no_error (error);
+  g_assert_cmpint (store_test_sql_int (fixture->store, "SELECT max(length(CAST(body_text AS BLOB)))"
+                                                       " FROM fts_backlog"), <=,
+                   TIDINGS_STORE_BODY_TEXT_MAX);
+  index_all (fixture->store);
   {
     g_autoptr(GArray) hits = tidings_store_search (fixture->store, "eee", 0, 0,
                                                    TIDINGS_STORE_SEARCH_BY_RANK, 0, &error);
@@ -360,6 +423,286 @@ test_body_text_bound (StoreFixture  *fixture,
   g_assert_cmpint (store_test_sql_int (fixture->store, "SELECT max(length(CAST(body AS BLOB)))"
                                                        " FROM messages_fts"), <=,
                    TIDINGS_STORE_BODY_TEXT_MAX);
+}
+
+static gint64
+insert_with_body (StoreFixture *fixture,
+                  const char   *subject,
+                  const char   *body)
+{
+  g_autoptr(TidingsStoreMessage) m = store_test_message (fixture->inbox, subject, 100);
+  g_autoptr(GError) error = NULL;
+  gint64 id = 0;
+
+  m->body_text = g_strdup (body);
+  g_assert_true (tidings_store_insert_message (fixture->store, m, &id, &error));
+  g_assert_no_error (error);
+  return id;
+}
+
+static guint
+count_hits (StoreFixture *fixture,
+            const char   *query)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) hits = tidings_store_search (fixture->store, query, 0, 0,
+                                                 TIDINGS_STORE_SEARCH_BY_RANK, 0, &error);
+
+  g_assert_no_error (error);
+  return hits->len;
+}
+
+static void
+on_changed (TidingsStore        *store,
+            TidingsStoreChanges *changes,
+            gpointer             user_data)
+{
+  guint n_folders = 0;
+
+  tidings_store_changes_get_message_folders (changes, &n_folders);
+  *(guint *) user_data += n_folders;
+}
+
+static void
+test_backlog (StoreFixture  *fixture,
+              gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  guint remaining = G_MAXUINT;
+  guint message_changes = 0;
+  gint64 id;
+
+  g_assert_cmpuint (backlog_size (fixture->store), ==, 0);
+  id = insert_with_body (fixture, "Zeppelin schedule", "the aardvark sleeps");
+  /* Found by subject and sender at once, by body words only once indexed. */
+  g_assert_cmpuint (count_hits (fixture, "zeppelin"), ==, 1);
+  g_assert_cmpuint (count_hits (fixture, "bob"), ==, 1);
+  g_assert_cmpuint (count_hits (fixture, "aardvark"), ==, 0);
+  g_assert_cmpuint (backlog_size (fixture->store), ==, 1);
+
+  /* Messages without body text queue nothing. */
+  store_test_insert (fixture->store, fixture->inbox, "No body", 5, 0);
+  insert_with_body (fixture, "Empty body", "");
+  g_assert_cmpuint (backlog_size (fixture->store), ==, 1);
+
+  for (guint i = 0; i < 4; i++)
+    {
+      g_autofree char *body = g_strdup_printf ("aardvark number%u", i);
+      insert_with_body (fixture, "More", body);
+    }
+  g_assert_cmpuint (backlog_size (fixture->store), ==, 5);
+
+  g_signal_connect (fixture->store, "changed", G_CALLBACK (on_changed), &message_changes);
+  /* Counts down, oldest first; 0 asks for the size only. */
+  g_assert_true (tidings_store_index_backlog (fixture->store, 0, &remaining, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (remaining, ==, 5);
+  g_assert_true (tidings_store_index_backlog (fixture->store, 2, &remaining, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (remaining, ==, 3);
+  g_assert_cmpuint (count_hits (fixture, "aardvark"), ==, 2);
+  g_assert_cmpuint (count_hits (fixture, "number0"), ==, 1);
+  g_assert_cmpuint (count_hits (fixture, "number1"), ==, 0);
+  g_assert_true (tidings_store_index_backlog (fixture->store, 2, &remaining, &error));
+  g_assert_cmpuint (remaining, ==, 1);
+  g_assert_true (tidings_store_index_backlog (fixture->store, 2, &remaining, &error));
+  g_assert_cmpuint (remaining, ==, 0);
+  g_assert_true (tidings_store_index_backlog (fixture->store, 2, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (backlog_size (fixture->store), ==, 0);
+  /* No message row changed: nothing for the list models. */
+  g_assert_cmpuint (message_changes, ==, 0);
+  g_signal_handlers_disconnect_by_func (fixture->store, on_changed, &message_changes);
+
+  g_assert_cmpuint (count_hits (fixture, "aardvark"), ==, 5);
+  g_assert_cmpuint (count_hits (fixture, "aardvark sleeps zeppelin"), ==, 1);
+  g_assert_cmpint (store_test_sql_int (fixture->store, "SELECT rowid FROM messages_fts"
+                                                       " WHERE messages_fts MATCH 'aardvark sleeps'"),
+                   ==, id);
+  assert_fts_consistent (fixture->store);
+}
+
+static void
+test_backlog_delete (StoreFixture  *fixture,
+                     gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  gint64 a = insert_with_body (fixture, "First", "wombat text");
+  gint64 moved;
+  guint remaining = G_MAXUINT;
+
+  insert_with_body (fixture, "Second", "wombat more");
+  /* Deleted before indexing: its queued text goes, no FTS row stays. */
+  g_assert_true (tidings_store_delete_messages (fixture->store, &a, 1, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (backlog_size (fixture->store), ==, 1);
+  g_assert_cmpint (store_test_sql_int (fixture->store, "SELECT count(*) FROM messages_fts"), ==, 1);
+
+  /* Moved: the queued text follows the message. */
+  moved = insert_with_body (fixture, "Third", "wombat moved");
+  g_assert_true (tidings_store_move_messages (fixture->store, &moved, 1, fixture->archive, &error));
+  g_assert_no_error (error);
+
+  /* Whole folders and accounts take their queued text along. */
+  g_assert_true (tidings_store_clear_folder (fixture->store, fixture->inbox, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (backlog_size (fixture->store), ==, 1);
+  g_assert_true (tidings_store_index_backlog (fixture->store, 10, &remaining, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (remaining, ==, 0);
+  g_assert_cmpuint (count_hits (fixture, "wombat"), ==, 1);
+  g_assert_cmpuint (count_hits (fixture, "moved"), ==, 1);
+
+  insert_with_body (fixture, "Fourth", "wombat again");
+  g_assert_true (tidings_store_remove_account (fixture->store, fixture->account, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (backlog_size (fixture->store), ==, 0);
+  g_assert_cmpint (store_test_sql_int (fixture->store, "SELECT count(*) FROM messages_fts"), ==, 0);
+  g_assert_cmpint (store_test_sql_int (fixture->store, "SELECT count(*) FROM messages"), ==, 0);
+  g_assert_cmpuint (count_hits (fixture, "wombat"), ==, 0);
+  assert_fts_consistent (fixture->store);
+}
+
+static void
+test_backlog_set_body (StoreFixture  *fixture,
+                       gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  gint64 id = insert_with_body (fixture, "Note", "alphaword");
+  gint64 other = insert_with_body (fixture, "Other", "keptword");
+
+  /* A body for a message whose text is still queued replaces it. */
+  g_assert_true (tidings_store_set_body (fixture->store, id, NULL, TIDINGS_BODY_STATE_PARTIAL,
+                                         "betaword", NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (backlog_size (fixture->store), ==, 2);
+  g_assert_cmpint (store_test_sql_int (fixture->store, "SELECT count(*) FROM fts_backlog"
+                                                       " WHERE body_text = 'betaword'"), ==, 1);
+  /* NULL keeps the queued text. */
+  g_assert_true (tidings_store_set_body (fixture->store, other, NULL, TIDINGS_BODY_STATE_NONE,
+                                         NULL, "preview", &error));
+  g_assert_cmpuint (backlog_size (fixture->store), ==, 2);
+  index_all (fixture->store);
+  g_assert_cmpuint (count_hits (fixture, "alphaword"), ==, 0);
+  g_assert_cmpuint (count_hits (fixture, "betaword"), ==, 1);
+  g_assert_cmpuint (count_hits (fixture, "keptword"), ==, 1);
+
+  /* Once indexed, a new body hides the old one at once. */
+  g_assert_true (tidings_store_set_body (fixture->store, id, NULL, TIDINGS_BODY_STATE_FULL,
+                                         "gammaword", NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (count_hits (fixture, "betaword"), ==, 0);
+  g_assert_cmpuint (count_hits (fixture, "gammaword"), ==, 0);
+  g_assert_cmpuint (count_hits (fixture, "note"), ==, 1);
+  /* An empty text drops what was queued. */
+  g_assert_true (tidings_store_set_body (fixture->store, id, NULL, TIDINGS_BODY_STATE_FULL,
+                                         "", NULL, &error));
+  g_assert_cmpuint (backlog_size (fixture->store), ==, 0);
+  g_assert_true (tidings_store_set_body (fixture->store, id, NULL, TIDINGS_BODY_STATE_FULL,
+                                         "deltaword", NULL, &error));
+  index_all (fixture->store);
+  g_assert_cmpuint (count_hits (fixture, "gammaword"), ==, 0);
+  g_assert_cmpuint (count_hits (fixture, "deltaword"), ==, 1);
+  g_assert_cmpuint (count_hits (fixture, "note"), ==, 1);
+  assert_fts_consistent (fixture->store);
+}
+
+static void
+test_backlog_transactions (StoreFixture  *fixture,
+                           gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TidingsStore) reader = NULL;
+  guint count = 0;
+
+  insert_with_body (fixture, "One", "quokka");
+  insert_with_body (fixture, "Two", "quokka");
+
+  /* Inside the caller's transaction: rolled back with it. */
+  {
+    g_autoptr(TidingsStoreTransaction) tx = tidings_store_transaction_begin (fixture->store, &error);
+    guint remaining = G_MAXUINT;
+
+    g_assert_no_error (error);
+    g_assert_true (tidings_store_index_backlog (fixture->store, 1, &remaining, &error));
+    g_assert_cmpuint (remaining, ==, 1);
+    tidings_store_transaction_rollback (tx);
+  }
+  g_assert_cmpuint (backlog_size (fixture->store), ==, 2);
+  g_assert_cmpuint (count_hits (fixture, "quokka"), ==, 0);
+
+  /* The reader sees the size but cannot index. */
+  reader = tidings_store_open_readonly (fixture->dir, &error);
+  g_assert_no_error (error);
+  g_assert_true (tidings_store_get_backlog_size (reader, &count, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (count, ==, 2);
+  g_assert_false (tidings_store_index_backlog (reader, 10, NULL, &error));
+  g_assert_error (error, TIDINGS_STORE_ERROR, TIDINGS_STORE_ERROR_READ_ONLY);
+  g_clear_error (&error);
+
+  index_all (fixture->store);
+  g_assert_cmpuint (count_hits (fixture, "quokka"), ==, 2);
+  g_assert_true (tidings_store_get_backlog_size (reader, &count, &error));
+  g_assert_cmpuint (count, ==, 0);
+}
+
+/* Inside one transaction, rows queued for messages_fts are written before
+ * anything else looks at or touches them. */
+static void
+test_queued_rows (StoreFixture  *fixture,
+                  gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  gint64 dropped = 0, reflagged = 0;
+
+  {
+    g_autoptr(TidingsStoreTransaction) tx = tidings_store_transaction_begin (fixture->store, &error);
+
+    g_assert_no_error (error);
+    insert_with_body (fixture, "Okapi kept", "okapi body");
+    dropped = insert_with_body (fixture, "Okapi dropped", "okapi body");
+    /* Search sees this transaction's messages by subject. */
+    g_assert_cmpuint (count_hits (fixture, "okapi"), ==, 2);
+    insert_with_body (fixture, "Okapi gone", "okapi body");
+    g_assert_true (tidings_store_delete_messages (fixture->store, &dropped, 1, &error));
+    g_assert_no_error (error);
+    reflagged = insert_with_body (fixture, "Okapi flagged", "okapi body");
+    g_assert_true (tidings_store_set_flags (fixture->store, reflagged, TIDINGS_MESSAGE_FLAG_FLAGGED, &error));
+    g_assert_true (tidings_store_transaction_commit (tx, &error));
+    g_assert_no_error (error);
+  }
+  g_assert_cmpuint (count_hits (fixture, "okapi"), ==, 3);
+  g_assert_cmpint (store_test_sql_int (fixture->store, "SELECT count(*) FROM messages_fts"), ==, 3);
+
+  /* Rolled back: neither rows nor queued text stay. */
+  {
+    g_autoptr(TidingsStoreTransaction) tx = tidings_store_transaction_begin (fixture->store, &error);
+
+    for (guint i = 0; i < 2500; i++)   /* more than the queue holds */
+      insert_with_body (fixture, "Okapi rolled back", "okapi");
+    tidings_store_transaction_rollback (tx);
+  }
+  g_assert_cmpuint (count_hits (fixture, "okapi"), ==, 3);
+  g_assert_cmpint (store_test_sql_int (fixture->store, "SELECT count(*) FROM messages_fts"), ==, 3);
+  g_assert_cmpuint (backlog_size (fixture->store), ==, 3);
+
+  /* A big transaction (the queue fills and is written midway). */
+  {
+    g_autoptr(TidingsStoreTransaction) tx = tidings_store_transaction_begin (fixture->store, &error);
+
+    for (guint i = 0; i < 2500; i++)
+      insert_with_body (fixture, "Bulk", i % 2 ? "okapi" : "");
+    g_assert_true (tidings_store_transaction_commit (tx, &error));
+    g_assert_no_error (error);
+  }
+  g_assert_cmpuint (count_hits (fixture, "bulk"), ==, 2500);
+  g_assert_cmpuint (backlog_size (fixture->store), ==, 3 + 1250);
+  index_all (fixture->store);
+  g_assert_cmpuint (count_hits (fixture, "okapi"), ==, 3 + 1250);
+  g_assert_cmpint (store_test_sql_int (fixture->store, "SELECT count(*) FROM messages_fts"), ==,
+                   store_test_sql_int (fixture->store, "SELECT count(*) FROM messages"));
+  assert_fts_consistent (fixture->store);
 }
 
 int
@@ -377,6 +720,11 @@ main (int   argc,
   ADD_TEST ("/store/search/scope-order-limit", test_scope_order_limit);
   ADD_TEST ("/store/search/index-in-sync", test_index_in_sync);
   ADD_TEST ("/store/search/body-text-bound", test_body_text_bound);
+  ADD_TEST ("/store/search/backlog", test_backlog);
+  ADD_TEST ("/store/search/backlog-delete", test_backlog_delete);
+  ADD_TEST ("/store/search/backlog-set-body", test_backlog_set_body);
+  ADD_TEST ("/store/search/backlog-transactions", test_backlog_transactions);
+  ADD_TEST ("/store/search/queued-rows", test_queued_rows);
 
   return g_test_run ();
 }
