@@ -263,8 +263,8 @@ GArray *tidings_store_search (TidingsStore            *self,
  *   tidings_store_index_backlog (store, 200, &remaining, &error);
  *
  * from an idle callback, again while `remaining` > 0, so that each call is
- * one short transaction (about 20 ms per 200 bodies of a few KB) and user
- * actions are not kept waiting.  A bulk import may call it in a loop with
+ * one short transaction (about 30 ms per 200 bodies of a few KB, measured
+ * with bench-store) and user actions are not kept waiting.  A bulk import may call it in a loop with
  * larger batches (e.g. 1000) at its end so that everything it imported is
  * searchable when it returns.  It emits no per-message change (rows do not
  * change, only what search finds).  The backlog survives restarts; a
