@@ -47,6 +47,28 @@ on_progress (TidingsImporter *importer,
 }
 
 static void
+on_indexing (TidingsImporter *importer,
+             guint64          done,
+             guint64          total,
+             ProgressState   *state)
+{
+  guint percent = total > 0 ? (guint) (done * 100 / total) : 100;
+
+  if (state->tty)
+    {
+      fprintf (stderr, "\r");
+      fprintf (stderr, _("Indexing for search… %3u%%"), percent);
+      fprintf (stderr, "          ");
+      state->shown = TRUE;
+    }
+  else if (done == total)
+    {
+      fprintf (stderr, _("Indexed %" G_GUINT64_FORMAT " messages for search."), total);
+      fprintf (stderr, "\n");
+    }
+}
+
+static void
 on_message_failed (TidingsImporter *importer,
                    const char      *where,
                    const GError    *error,
@@ -85,6 +107,7 @@ tidings_cli_cmd_import (TidingsCli  *cli,
 
   importer = tidings_importer_new (store);
   g_signal_connect (importer, "progress", G_CALLBACK (on_progress), &state);
+  g_signal_connect (importer, "indexing", G_CALLBACK (on_indexing), &state);
   g_signal_connect (importer, "message-failed", G_CALLBACK (on_message_failed), &state);
 
   if (g_str_equal (argv[1], "mbox"))

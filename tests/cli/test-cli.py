@@ -114,6 +114,21 @@ class CliTest(unittest.TestCase):
         self.assertTrue(any(word.lower() in (h["subject"] or "").lower() for h in hits))
         prefix = json.loads(run("search", word[:4], "--json", "--limit", "1000", data_dir=d).stdout)
         self.assertGreaterEqual(len(prefix), len(hits))
+        # Words of the body are found as soon as the import returns.
+        found_body_word = False
+        for r in rows[:40]:
+            shown = json.loads(run("show", str(r["id"]), "--json", data_dir=d).stdout)
+            subject_words = set((shown["subject"] or "").lower().split())
+            words = [w for w in shown["text"].split()
+                     if w.isalpha() and w.isascii() and len(w) >= 6 and w.lower() not in subject_words]
+            if not words:
+                continue
+            ids = [h["id"] for h in json.loads(run("search", words[0], "--json", "--limit", "1000",
+                                                   data_dir=d).stdout)]
+            self.assertIn(r["id"], ids, f"body word {words[0]!r} of message {r['id']}")
+            found_body_word = True
+            break
+        self.assertTrue(found_body_word)
         # Hostile input is a search, never a syntax error.
         for q in ['"', "AND OR NOT", "NEAR(", "*", "a:b", "'; DROP TABLE messages; --"]:
             run("search", q, data_dir=d)

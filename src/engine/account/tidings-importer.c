@@ -22,6 +22,9 @@
 
 #define PROGRESS_INTERVAL_US (100 * 1000)
 
+/* Messages whose body text is indexed per transaction after an import. */
+#define INDEX_BATCH 1000
+
 struct _TidingsImporter
 {
   GObject parent_instance;
@@ -44,6 +47,7 @@ G_DEFINE_FINAL_TYPE (TidingsImporter, tidings_importer, G_TYPE_OBJECT)
 
 enum {
   SIGNAL_PROGRESS,
+  SIGNAL_INDEXING,
   SIGNAL_MESSAGE_FAILED,
   N_SIGNALS
 };
@@ -68,6 +72,9 @@ tidings_importer_class_init (TidingsImporterClass *klass)
 
   signals[SIGNAL_PROGRESS] =
     g_signal_new ("progress", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_UINT64, G_TYPE_UINT64);
+  signals[SIGNAL_INDEXING] =
+    g_signal_new ("indexing", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_UINT64, G_TYPE_UINT64);
   signals[SIGNAL_MESSAGE_FAILED] =
     g_signal_new ("message-failed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
@@ -230,13 +237,41 @@ add_message (TidingsImporter  *self,
   return TRUE;
 }
 
+/* The store indexes body text after the insert, so that messages show
+ * quickly; an import finishes that work itself so that everything it
+ * brought in can be found when it returns. Stopping here loses nothing:
+ * what is left is indexed later, in idle time. */
+static gboolean
+index_for_search (TidingsImporter  *self,
+                  GCancellable     *cancellable,
+                  GError          **error)
+{
+  guint total = 0;
+  guint remaining;
+
+  if (!tidings_store_get_backlog_size (self->store, &total, error))
+    return FALSE;
+  remaining = total;
+  while (remaining > 0)
+    {
+      if (g_cancellable_set_error_if_cancelled (cancellable, error))
+        return FALSE;
+      if (!tidings_store_index_backlog (self->store, INDEX_BATCH, &remaining, error))
+        return FALSE;
+      g_signal_emit (self, signals[SIGNAL_INDEXING], 0,
+                     (guint64) (total - MIN (remaining, total)), (guint64) total);
+    }
+  return TRUE;
+}
+
 static gboolean
 finish (TidingsImporter  *self,
         gboolean          ok,
+        GCancellable     *cancellable,
         GError          **error)
 {
   if (ok)
-    return commit_batch (self, error);
+    return commit_batch (self, error) && index_for_search (self, cancellable, error);
   /* Whatever the open batch held is rolled back; earlier batches stay,
    * and the next run skips them. */
   g_clear_pointer (&self->tx, tidings_store_transaction_free);
@@ -372,7 +407,7 @@ tidings_importer_import_mbox (TidingsImporter  *self,
       report_progress (self, (guint64) tidings_mime_mbox_entry_get_end_offset (entry), total, FALSE);
     }
 
-  if (!finish (self, ok, error))
+  if (!finish (self, ok, cancellable, error))
     return FALSE;
   report_progress (self, total, total, TRUE);
   return TRUE;
@@ -503,7 +538,7 @@ tidings_importer_import_maildir (TidingsImporter  *self,
       report_progress (self, i + 1, files->len, FALSE);
     }
 
-  if (!finish (self, ok, error))
+  if (!finish (self, ok, cancellable, error))
     return FALSE;
   report_progress (self, files->len, files->len, TRUE);
   return TRUE;

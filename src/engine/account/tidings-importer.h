@@ -10,6 +10,8 @@
  * or the CLI's only thread) and reports through its signals:
  *   progress (guint64 done, guint64 total)   bytes of an mbox, files of a
  *                                             Maildir; at most ~10 per second
+ *   indexing (guint64 done, guint64 total)   after the messages are in,
+ *                                             indexing their text for search
  *   message-failed (const char *where, GError *error)
  *                                             a message that could not be
  *                                             read; the import goes on */
