@@ -201,6 +201,31 @@ add_row_json (JsonBuilder           *builder,
   json_builder_end_object (builder);
 }
 
+/* printf's "%-24.24s" counts bytes and would cut a UTF-8 character in
+ * half; cut and pad by terminal columns instead (wide characters, as in
+ * CJK names, take two). */
+static char *
+fit_column (const char *text,
+            guint       width)
+{
+  GString *out = g_string_new (NULL);
+  guint used = 0;
+
+  for (const char *p = text; *p != '\0'; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+      guint w = g_unichar_iswide (c) ? 2 : (g_unichar_iszerowidth (c) ? 0 : 1);
+
+      if (used + w > width)
+        break;
+      g_string_append_unichar (out, c);
+      used += w;
+    }
+  for (; used < width; used++)
+    g_string_append_c (out, ' ');
+  return g_string_free (out, FALSE);
+}
+
 static void
 print_row (const TidingsStoreRow *row)
 {
@@ -213,8 +238,10 @@ print_row (const TidingsStoreRow *row)
     '\0'
   };
 
-  printf ("%8" G_GINT64_FORMAT " %s %s  %-24.24s  %s\n",
-          row->id, marks, date, from ? from : "", row->subject ? row->subject : "");
+  g_autofree char *sender = fit_column (from ? from : "", 24);
+
+  printf ("%8" G_GINT64_FORMAT " %s %s  %s  %s\n",
+          row->id, marks, date, sender, row->subject ? row->subject : "");
 }
 
 static int
