@@ -8,6 +8,7 @@ Usage: test-cli.py TIDINGS_CLI GEN_MAILBOX
 import json
 import mailbox
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -78,23 +79,27 @@ class CliTest(unittest.TestCase):
     def test_show_raw_is_byte_exact(self):
         d = self.data_dir()
         run("import", "mbox", self.mbox, data_dir=d)
+        # The stored message is the mbox entry without its From_ line and
+        # with mboxrd's ">From " quoting undone, byte for byte.
         originals = {}
-        for msg in mailbox.mbox(self.mbox):
-            originals[msg["Message-ID"]] = msg
-        rows = json.loads(run("list", "Archive", "--json", "--limit", "25", data_dir=d).stdout)
+        box = mailbox.mbox(self.mbox)
+        for key in box.keys():
+            raw = re.sub(rb"(?m)^>(>*From )", rb"\1", box.get_bytes(key))
+            m = re.search(rb"(?mi)^Message-ID:\s*<([^>]+)>", raw)
+            if m:
+                originals[m.group(1).decode()] = raw
+        rows = json.loads(run("list", "Archive", "--json", "--limit", "60", data_dir=d).stdout)
+        compared = 0
         for row in rows:
             shown = json.loads(run("show", str(row["id"]), "--json", data_dir=d).stdout)
-            raw = run("show", str(row["id"]), "--raw", data_dir=d).stdout
-            self.assertTrue(raw.startswith(b"") and len(raw) > 0)
-            mid = "<%s>" % shown["message_id"] if shown["message_id"] else None
-            if mid in originals:
-                want = originals[mid].as_bytes(unixfrom=False)
-                # mailbox normalises line ends; compare header and size roughly
-                self.assertIn(b"Message-ID", raw)
-                self.assertAlmostEqual(len(raw), len(want), delta=len(want) // 10 + 64)
+            self.assertEqual(shown["subject"], row["subject"])
             text = run("show", str(row["id"]), data_dir=d).stdout.decode()
             self.assertIn("Subject:", text)
-            self.assertEqual(shown["subject"], row["subject"])
+            if shown["message_id"] in originals:
+                raw = run("show", str(row["id"]), "--raw", data_dir=d).stdout
+                self.assertEqual(raw, originals[shown["message_id"]])
+                compared += 1
+        self.assertGreater(compared, 40)
 
     def test_search_finds_subjects_and_prefixes(self):
         d = self.data_dir()
