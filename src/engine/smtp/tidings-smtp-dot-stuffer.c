@@ -149,7 +149,7 @@ tidings_smtp_dot_stuff (GBytes *message)
       gsize n_written = 0;
       GConverterResult res;
 
-      res = g_converter_convert (G_CONVERTER (stuffer), data + pos, len - pos, buf, sizeof buf,
+      res = g_converter_convert (G_CONVERTER (stuffer), len > 0 ? data + pos : NULL, len - pos, buf, sizeof buf,
                                  G_CONVERTER_INPUT_AT_END, &n_read, &n_written, NULL);
       g_assert (res != G_CONVERTER_ERROR);
       pos += n_read;
