@@ -217,7 +217,7 @@ run_outbox (GPtrArray *messages,
                                 g_ptr_array_index (messages, i), NULL, &error);
       die_on_error (error, "queue");
     }
-  tidings_store_transaction_commit (g_steal_pointer (&tx), &error);
+  tidings_store_transaction_commit (tx, &error);
   die_on_error (error, "commit");
   *out_queue_seconds = (g_get_monotonic_time () - start) / 1e6;
 

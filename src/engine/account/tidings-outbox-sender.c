@@ -373,7 +373,7 @@ finish_delivered (TidingsOutboxSender          *self,
     }
   if (!tidings_store_outbox_remove (self->store, item->id, error))
     return FALSE;
-  return tidings_store_transaction_commit (g_steal_pointer (&tx), error);
+  return tidings_store_transaction_commit (tx, error);
 }
 
 gboolean
