@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* tidings-smtp-client.c: the session: reading replies, greeting, EHLO,
- * STARTTLS, AUTH, RSET, QUIT. The mail transaction is in tidings-smtp-send.c. */
+ * STARTTLS, AUTH, QUIT. The mail transaction (and RSET) is in tidings-smtp-send.c. */
 #include "config.h"
 
 #include <string.h>
@@ -735,60 +735,7 @@ tidings_smtp_client_connect_finish (TidingsSmtpClient  *self,
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 
-/* RSET and QUIT ------------------------------------------------------------------- */
-
-static void
-rset_cb (GObject      *source,
-         GAsyncResult *result,
-         gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  TidingsSmtpClient *self = TIDINGS_SMTP_CLIENT (source);
-  g_autoptr(TidingsSmtpReply) reply = NULL;
-  GError *error = NULL;
-
-  reply = _tidings_smtp_client_command_finish (self, result, &error);
-  if (reply == NULL)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-  if (reply->code != 250)
-    {
-      g_autofree char *words = display (reply);
-      g_autofree char *msg = g_strdup_printf (_("The server %s refused to reset the session: %s"),
-                                              _tidings_smtp_client_host (self), words);
-
-      g_task_return_error (task, _tidings_smtp_client_reply_error (self, reply, msg));
-      return;
-    }
-  g_task_return_boolean (task, TRUE);
-}
-
-void
-tidings_smtp_client_reset_async (TidingsSmtpClient   *self,
-                                 GCancellable        *cancellable,
-                                 GAsyncReadyCallback  callback,
-                                 gpointer             user_data)
-{
-  GTask *task;
-
-  g_return_if_fail (TIDINGS_IS_SMTP_CLIENT (self));
-
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, tidings_smtp_client_reset_async);
-  _tidings_smtp_client_command_async (self, "RSET\r\n", TIDINGS_WRITE_NONE, cancellable,
-                                      rset_cb, task);
-}
-
-gboolean
-tidings_smtp_client_reset_finish (TidingsSmtpClient  *self,
-                                  GAsyncResult       *result,
-                                  GError            **error)
-{
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-  return g_task_propagate_boolean (G_TASK (result), error);
-}
+/* QUIT ------------------------------------------------------------------- */
 
 static void
 quit_closed_cb (GObject      *source,

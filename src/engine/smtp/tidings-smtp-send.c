@@ -94,6 +94,61 @@ tidings_smtp_send_result_describe (const TidingsSmtpSendResult *result,
   return describe_rejections (result->rejected, host);
 }
 
+/* RSET ---------------------------------------------------------------------------- */
+
+static void
+rset_cb (GObject      *source,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  TidingsSmtpClient *self = TIDINGS_SMTP_CLIENT (source);
+  g_autoptr(TidingsSmtpReply) reply = NULL;
+  GError *error = NULL;
+
+  reply = _tidings_smtp_client_command_finish (self, result, &error);
+  if (reply == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  if (reply->code != 250)
+    {
+      g_autofree char *words = tidings_smtp_reply_to_display (reply);
+      g_autofree char *msg = g_strdup_printf (_("The server %s refused to reset the session: %s"),
+                                              _tidings_smtp_client_host (self), words);
+
+      g_task_return_error (task, _tidings_smtp_client_reply_error (self, reply, msg));
+      return;
+    }
+  g_task_return_boolean (task, TRUE);
+}
+
+void
+tidings_smtp_client_reset_async (TidingsSmtpClient   *self,
+                                 GCancellable        *cancellable,
+                                 GAsyncReadyCallback  callback,
+                                 gpointer             user_data)
+{
+  GTask *task;
+
+  g_return_if_fail (TIDINGS_IS_SMTP_CLIENT (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, tidings_smtp_client_reset_async);
+  _tidings_smtp_client_command_async (self, "RSET\r\n", TIDINGS_WRITE_NONE, cancellable,
+                                      rset_cb, task);
+}
+
+gboolean
+tidings_smtp_client_reset_finish (TidingsSmtpClient  *self,
+                                  GAsyncResult       *result,
+                                  GError            **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
 /* The transaction ---------------------------------------------------------------- */
 
 typedef struct

@@ -312,6 +312,54 @@ test_recover (void)
   fixture_teardown (&f);
 }
 
+static void
+on_idle (TidingsOutboxSender *sender,
+         guint               *n_idle)
+{
+  (*n_idle)++;
+}
+
+/* Started, the sender needs no drain: wake() after queueing is enough. */
+static void
+test_started_wake (void)
+{
+  SmtpScript script = { 0 };
+  NetTestServer *server;
+  Fixture f = { 0 };
+  const char *rcpts[] = { "ann@example.org", NULL };
+  gint64 deadline;
+  guint n_idle = 0;
+
+  script.implicit_tls = TRUE;
+  script.user = USER;
+  script.password = PASSWORD;
+  server = smtp_test_server_start (&script);
+  fixture_setup (&f, net_test_server_get_port (server));
+  g_signal_connect (f.sender, "idle", G_CALLBACK (on_idle), &n_idle);
+
+  tidings_outbox_sender_start (f.sender);
+  deadline = g_get_monotonic_time () + NET_TEST_WAIT_MS * 1000;
+  while (n_idle == 0 && g_get_monotonic_time () < deadline)
+    net_test_sleep_ms (5);
+  g_assert_cmpuint (n_idle, ==, 1);
+  g_assert_cmpuint (f.events->len, ==, 0);
+
+  queue (&f, rcpts);
+  tidings_outbox_sender_wake (f.sender);
+  while (n_idle < 2 && g_get_monotonic_time () < deadline)
+    net_test_sleep_ms (5);
+  g_assert_cmpuint (n_idle, ==, 2);
+  g_assert_cmpuint (f.events->len, ==, 1);
+  g_assert_true (g_str_has_prefix (g_ptr_array_index (f.events, 0), "sent 1 -"));
+  g_assert_false (tidings_outbox_sender_is_busy (f.sender));
+  tidings_outbox_sender_stop (f.sender);
+  net_test_server_free (server);
+  g_assert_cmpuint (script.n_messages, ==, 1);
+  g_assert_cmpuint (count_sent_copies (&f), ==, 1);
+  fixture_teardown (&f);
+  smtp_script_clear (&script);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -321,5 +369,6 @@ main (int argc, char **argv)
   g_test_add_func ("/smtp/outbox/temporary", test_temporary);
   g_test_add_func ("/smtp/outbox/permanent-then-retry", test_permanent_then_retry);
   g_test_add_func ("/smtp/outbox/recover", test_recover);
+  g_test_add_func ("/smtp/outbox/started-wake", test_started_wake);
   return g_test_run ();
 }
