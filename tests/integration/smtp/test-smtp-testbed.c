@@ -454,6 +454,78 @@ test_server_down (void)
   fixture_teardown (&f);
 }
 
+typedef struct
+{
+  guint sent;
+  guint failed;
+} Counts;
+
+static void
+count_sent (TidingsOutboxSender *sender, gint64 id, const char *warning, Counts *c)
+{
+  c->sent++;
+}
+
+static void
+count_failed (TidingsOutboxSender *sender, gint64 id, gboolean temporary, const char *message, Counts *c)
+{
+  g_assert_true (temporary);
+  c->failed++;
+}
+
+static void
+wait_for (guint *counter,
+          guint  value)
+{
+  gint64 deadline = g_get_monotonic_time () + (gint64) WAIT_MS * 1000;
+
+  while (*counter < value)
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (2000);
+    }
+}
+
+/* Started with a short backoff: the message goes by itself once the
+ * server is back, nobody asks for a retry. */
+static void
+test_server_down_automatic (void)
+{
+  Fixture f = { 0 };
+  g_autoptr(TidingsOutboxSender) sender = NULL;
+  g_autoptr(GError) error = NULL;
+  Counts c = { 0 };
+
+  fixture_setup (&f);
+  g_assert_true (tidings_testbed_stop_servers (bed, "smtp", TRUE, &error));
+  g_assert_no_error (error);
+  sender = tidings_outbox_sender_new (f.store);
+  tidings_outbox_sender_set_backoff (sender, 1, 2);
+  g_signal_connect (sender, "sent", G_CALLBACK (count_sent), &c);
+  g_signal_connect (sender, "failed", G_CALLBACK (count_failed), &c);
+  tidings_outbox_sender_start (sender);
+  queue (&f, f.imap_account, "server-down-automatic");
+  tidings_outbox_sender_wake (sender);
+  wait_for (&c.failed, 2);   /* tried, waited, tried again */
+  g_assert_cmpuint (c.sent, ==, 0);
+
+  g_assert_true (tidings_testbed_start_servers (bed, "smtp", &error));
+  g_assert_no_error (error);
+  wait_for (&c.sent, 1);
+  tidings_outbox_sender_stop (sender);
+  n_accepted++;
+  {
+    g_autoptr(TidingsTestbedSmtpMessage) got = wait_smtp (n_accepted);
+
+    g_assert_true (bytes_contain (got->message, "server-down-automatic"));
+  }
+  g_assert_cmpuint (outbox_size (&f), ==, 0);
+  assert_sent_copy (&f, f.imap_account, "server-down-automatic");
+  g_clear_object (&sender);
+  fixture_teardown (&f);
+}
+
 static int
 run_driver (const char *dir,
             gboolean    kill_after_delivered)
@@ -530,6 +602,7 @@ main (int argc, char **argv)
   g_test_add_func ("/smtp/testbed/wrong-password", test_wrong_password);
   g_test_add_func ("/smtp/testbed/outbox", test_outbox);
   g_test_add_func ("/smtp/testbed/server-down", test_server_down);
+  g_test_add_func ("/smtp/testbed/server-down-automatic", test_server_down_automatic);
   g_test_add_func ("/smtp/testbed/kill-after-delivered", test_kill_after_delivered);
   rc = g_test_run ();
   tidings_testbed_unref (bed);
