@@ -104,7 +104,15 @@ serve (GIOStream *raw,
       stream = tls;
       script->tls = TRUE;
     }
-  srv_write (stream, "220 smtp.test ESMTP ready\r\n", -1);
+  if (script->greeting != NULL)
+    {
+      srv_write (stream, script->greeting, -1);
+      srv_write (stream, "\r\n", 2);
+      if (!g_str_has_prefix (script->greeting, "220"))
+        return;
+    }
+  else
+    srv_write (stream, "220 smtp.test ESMTP ready\r\n", -1);
   while ((line = read_line (script, stream)) != NULL)
     {
       g_autofree char *owned = line;

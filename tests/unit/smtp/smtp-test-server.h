@@ -14,6 +14,7 @@ typedef struct
 {
   /* Script (set before starting) */
   gboolean     implicit_tls;
+  const char  *greeting;           /* default "220 smtp.test ESMTP ready" */
   gboolean     offer_starttls;
   const char  *starttls_reply;     /* default "220 2.0.0 Ready to start TLS" */
   const char  *inject;             /* written with the STARTTLS reply */

@@ -325,6 +325,91 @@ test_temporary_vs_permanent (void)
 }
 
 static void
+test_greeting_421 (void)
+{
+  SmtpScript script = { 0 };
+  NetTestServer *server;
+  g_autoptr(TidingsSmtpClient) client = NULL;
+  GError *error = NULL;
+
+  script.implicit_tls = TRUE;
+  script.greeting = "421 4.3.2 Too busy, try later";
+  server = smtp_test_server_start (&script);
+  client = new_client (server, TIDINGS_SECURITY_TLS, TRUE);
+  g_assert_false (do_connect (client, &error));
+  g_assert_error (error, TIDINGS_SMTP_ERROR, TIDINGS_SMTP_ERROR_TEMPORARY);
+  g_assert_true (tidings_smtp_error_is_temporary (error));
+  g_assert_cmpstr (error->message, ==,
+                   "The server 127.0.0.1 does not accept mail now: 421 4.3.2 Too busy, try later");
+  g_clear_error (&error);
+  net_test_server_free (server);
+  smtp_script_clear (&script);
+}
+
+/* Every recipient refused for now (452: too many recipients, mailbox
+ * full...): temporary, nothing sent, the session reset. */
+static void
+test_all_rejected_temporarily (void)
+{
+  SmtpScript script = { 0 };
+  NetTestServer *server;
+  g_autoptr(TidingsSmtpClient) client = NULL;
+  g_autoptr(TidingsSmtpSendResult) result = NULL;
+  const char *rcpts[] = { "bob@example.org", NULL };
+  GError *error = NULL;
+
+  script.implicit_tls = TRUE;
+  script.reject_rcpt = "bob@example.org";
+  script.rcpt_reject_reply = "452 4.2.2 Mailbox full";
+  server = smtp_test_server_start (&script);
+  client = new_client (server, TIDINGS_SECURITY_TLS, FALSE);
+  g_assert_true (do_connect (client, &error));
+  result = do_send (client, "alice@example.test", rcpts, "Subject: x\r\n\r\nx\r\n", &error);
+  g_assert_null (result);
+  g_assert_error (error, TIDINGS_SMTP_ERROR, TIDINGS_SMTP_ERROR_TEMPORARY);
+  g_assert_cmpstr (error->message, ==,
+                   "The server 127.0.0.1 refused the recipient bob@example.org: 452 4.2.2 Mailbox full");
+  g_clear_error (&error);
+  do_quit (client);
+  net_test_server_free (server);
+  g_assert_true (g_str_has_suffix (script.s.received, "RSET\nQUIT\n"));
+  smtp_script_clear (&script);
+}
+
+static void
+test_sender_refused (void)
+{
+  SmtpScript script = { 0 };
+  NetTestServer *server;
+  g_autoptr(TidingsSmtpClient) client = NULL;
+  g_autoptr(TidingsSmtpSendResult) result = NULL;
+  const char *rcpts[] = { "bob@example.org", "carol@example.org", NULL };
+  GError *error = NULL;
+
+  script.implicit_tls = TRUE;
+  script.pipelining = TRUE;
+  script.expect_rcpts = 2;
+  script.mail_reply = "553 5.7.1 <mallory@example.test>: Sender address rejected: not owned by user";
+  server = smtp_test_server_start (&script);
+  client = new_client (server, TIDINGS_SECURITY_TLS, FALSE);
+  g_assert_true (do_connect (client, &error));
+  result = do_send (client, "mallory@example.test", rcpts, "Subject: x\r\n\r\nx\r\n", &error);
+  g_assert_null (result);
+  g_assert_error (error, TIDINGS_SMTP_ERROR, TIDINGS_SMTP_ERROR_PERMANENT);
+  g_assert_cmpstr (error->message, ==,
+                   "The server 127.0.0.1 refused the sender mallory@example.test: 553 5.7.1 "
+                   "<mallory@example.test>: Sender address rejected: not owned by user");
+  g_clear_error (&error);
+  /* Both pipelined RCPT replies were read: the next command lines up. */
+  g_assert_true (tidings_smtp_client_is_ready (client));
+  do_quit (client);
+  net_test_server_free (server);
+  g_assert_true (g_str_has_suffix (script.s.received, "RCPT TO:<carol@example.org>\nRSET\nQUIT\n"));
+  g_assert_cmpuint (script.n_messages, ==, 0);
+  smtp_script_clear (&script);
+}
+
+static void
 test_size_too_big (void)
 {
   SmtpScript script = { 0 };
@@ -435,6 +520,9 @@ main (int argc, char **argv)
   g_test_add_func ("/smtp/client/all-rejected", test_all_rejected);
   g_test_add_func ("/smtp/client/temporary-vs-permanent", test_temporary_vs_permanent);
   g_test_add_func ("/smtp/client/size-too-big", test_size_too_big);
+  g_test_add_func ("/smtp/client/greeting-421", test_greeting_421);
+  g_test_add_func ("/smtp/client/all-rejected-temporarily", test_all_rejected_temporarily);
+  g_test_add_func ("/smtp/client/sender-refused", test_sender_refused);
   g_test_add_func ("/smtp/client/wrong-password", test_wrong_password);
   g_test_add_func ("/smtp/client/helo-fallback", test_helo_fallback);
   g_test_add_func ("/smtp/client/server-gone", test_server_gone);
