@@ -77,6 +77,19 @@ static gboolean verify_refusal (GTask *task, GError *refusal);
 static void resolve_next   (GTask *task);
 static void batch_done     (GTask *task);
 
+/* The batch's operations are gone from the queue. */
+static void
+batch_finished (Replay *replay)
+{
+  replay->n_done += replay->batch->ops->len;
+  replay->progressed = TRUE;
+  g_clear_pointer (&replay->batch, _tidings_imap_replay_batch_free);
+  g_clear_pointer (&replay->uids, tidings_imap_sequence_set_unref);
+  g_clear_pointer (&replay->result, tidings_imap_copy_result_free);
+  replay->step = 0;
+  replay->verified = FALSE;
+}
+
 /* Errors --------------------------------------------------------------------- */
 
 /* The server said no to this command; the session itself is fine. */
@@ -206,9 +219,7 @@ refused (GTask  *task,
       fail (task, error);
       return;
     }
-  replay->n_done += batch->ops->len;
-  replay->progressed = TRUE;
-  g_clear_pointer (&replay->batch, _tidings_imap_replay_batch_free);
+  batch_finished (replay);
   replay_next (task);
 }
 
@@ -241,9 +252,18 @@ learn_uid (Replay   *replay,
            GError  **error)
 {
   g_autoptr(TidingsStoreMessage) message = tidings_store_get_message (replay->store, row, NULL);
+  gint64 existing = 0;
 
   if (message != NULL && message->folder_id == folder_id && message->uid == 0)
-    return tidings_store_set_server_id (replay->store, row, uid, 0, error);
+    {
+      /* A sync got there first (a run that was killed, then a refusal
+       * that let the sync go ahead): that row is the message. */
+      if (!tidings_store_lookup_uid (replay->store, folder_id, uid, &existing, error))
+        return FALSE;
+      if (existing != 0)
+        return tidings_store_delete_messages (replay->store, &row, 1, error);
+      return tidings_store_set_server_id (replay->store, row, uid, 0, error);
+    }
   g_hash_table_insert (replay->resolved, resolved_key (folder_id, row), g_memdup2 (&uid, sizeof uid));
   return TRUE;
 }
@@ -356,11 +376,7 @@ batch_done (GTask *task)
       fail (task, error);
       return;
     }
-  replay->n_done += batch->ops->len;
-  replay->progressed = TRUE;
-  g_clear_pointer (&replay->batch, _tidings_imap_replay_batch_free);
-  g_clear_pointer (&replay->uids, tidings_imap_sequence_set_unref);
-  g_clear_pointer (&replay->result, tidings_imap_copy_result_free);
+  batch_finished (replay);
   replay_next (task);
 }
 
