@@ -15,146 +15,11 @@
 #include <json-glib/json-glib.h>
 
 #include "tidings-ingest.h"
-#include "tidings-mail-actions.h"
+#include "tidings-mail-actions-private.h"
 
-#define KEYWORD_MAX 128
 #define IMAP_KIND "imap"
 
 G_DEFINE_QUARK (tidings-mail-actions-error-quark, tidings_mail_actions_error)
-
-/* Undo ----------------------------------------------------------------------- */
-
-typedef struct
-{
-  gint64 message_id;
-  gint64 folder_id;
-} UndoItem;
-
-struct _TidingsMailUndo
-{
-  gatomicrefcount  ref_count;
-  GArray          *items;      /* UndoItem */
-  guint            n_deleted;
-};
-
-G_DEFINE_BOXED_TYPE (TidingsMailUndo, tidings_mail_undo,
-                     tidings_mail_undo_ref, tidings_mail_undo_unref)
-
-static TidingsMailUndo *
-mail_undo_new (void)
-{
-  TidingsMailUndo *undo = g_new0 (TidingsMailUndo, 1);
-
-  g_atomic_ref_count_init (&undo->ref_count);
-  undo->items = g_array_new (FALSE, FALSE, sizeof (UndoItem));
-  return undo;
-}
-
-TidingsMailUndo *
-tidings_mail_undo_ref (TidingsMailUndo *undo)
-{
-  g_return_val_if_fail (undo != NULL, NULL);
-
-  g_atomic_ref_count_inc (&undo->ref_count);
-  return undo;
-}
-
-void
-tidings_mail_undo_unref (TidingsMailUndo *undo)
-{
-  g_return_if_fail (undo != NULL);
-
-  if (!g_atomic_ref_count_dec (&undo->ref_count))
-    return;
-  g_array_unref (undo->items);
-  g_free (undo);
-}
-
-guint
-tidings_mail_undo_get_n_items (const TidingsMailUndo *undo)
-{
-  g_return_val_if_fail (undo != NULL, 0);
-
-  return undo->items->len;
-}
-
-void
-tidings_mail_undo_get_item (const TidingsMailUndo *undo,
-                            guint                  index,
-                            gint64                *out_message_id,
-                            gint64                *out_folder_id)
-{
-  const UndoItem *item;
-
-  g_return_if_fail (undo != NULL);
-  g_return_if_fail (index < undo->items->len);
-
-  item = &g_array_index (undo->items, UndoItem, index);
-  if (out_message_id != NULL)
-    *out_message_id = item->message_id;
-  if (out_folder_id != NULL)
-    *out_folder_id = item->folder_id;
-}
-
-guint
-tidings_mail_undo_get_n_deleted (const TidingsMailUndo *undo)
-{
-  g_return_val_if_fail (undo != NULL, 0);
-
-  return undo->n_deleted;
-}
-
-/* Flags ---------------------------------------------------------------------- */
-
-static const struct
-{
-  guint       flag;
-  const char *name;
-} system_flags[] = {
-  { TIDINGS_MESSAGE_FLAG_SEEN, "\\Seen" },
-  { TIDINGS_MESSAGE_FLAG_ANSWERED, "\\Answered" },
-  { TIDINGS_MESSAGE_FLAG_FLAGGED, "\\Flagged" },
-  { TIDINGS_MESSAGE_FLAG_DELETED, "\\Deleted" },
-  { TIDINGS_MESSAGE_FLAG_DRAFT, "\\Draft" },
-};
-
-const char *
-tidings_mail_actions_flag_to_imap (guint flag)
-{
-  for (guint i = 0; i < G_N_ELEMENTS (system_flags); i++)
-    if (system_flags[i].flag == flag)
-      return system_flags[i].name;
-  return NULL;
-}
-
-guint
-tidings_mail_actions_flag_from_imap (const char *name)
-{
-  g_return_val_if_fail (name != NULL, 0);
-
-  for (guint i = 0; i < G_N_ELEMENTS (system_flags); i++)
-    if (g_ascii_strcasecmp (system_flags[i].name, name) == 0)
-      return system_flags[i].flag;
-  return 0;
-}
-
-/* RFC 3501 flag-keyword = atom: no specials, controls, spaces or 8-bit. */
-static gboolean
-keyword_is_valid (const char *keyword)
-{
-  gsize len = strlen (keyword);
-
-  if (len == 0 || len > KEYWORD_MAX || keyword[0] == '\\')
-    return FALSE;
-  for (const char *p = keyword; *p != '\0'; p++)
-    {
-      guchar c = (guchar) *p;
-
-      if (c <= 0x20 || c >= 0x7f || strchr ("(){%*\"\\]", c) != NULL)
-        return FALSE;
-    }
-  return TRUE;
-}
 
 /* Context: folder and account lookups shared by one action ----------------- */
 
@@ -337,15 +202,6 @@ add_string_array (JsonBuilder        *builder,
   json_builder_end_array (builder);
 }
 
-static void
-add_flag_names (GPtrArray *names,
-                guint      flags)
-{
-  for (guint i = 0; i < G_N_ELEMENTS (system_flags); i++)
-    if (flags & system_flags[i].flag)
-      g_ptr_array_add (names, (gpointer) system_flags[i].name);
-}
-
 static gboolean
 enqueue (TidingsStore  *store,
          gint64         account_id,
@@ -406,9 +262,9 @@ flags_group (Ctx          *ctx,
   if (!imap)
     return TRUE;
 
-  add_flag_names (add_names, add & ~remove);
+  _tidings_mail_add_flag_names (add_names, add & ~remove);
   g_ptr_array_add (add_names, NULL);
-  add_flag_names (remove_names, remove);
+  _tidings_mail_add_flag_names (remove_names, remove);
   g_ptr_array_add (remove_names, NULL);
   builder = json_builder_new ();
   json_builder_begin_object (builder);
@@ -454,57 +310,6 @@ tidings_mail_actions_change_flags (TidingsStore  *store,
 /* Keywords ------------------------------------------------------------------- */
 
 static gboolean
-strv_contains_nocase (const char * const *strv,
-                      const char         *str)
-{
-  for (guint i = 0; strv != NULL && strv[i] != NULL; i++)
-    if (g_ascii_strcasecmp (strv[i], str) == 0)
-      return TRUE;
-  return FALSE;
-}
-
-static gboolean
-array_contains_nocase (GPtrArray  *array,
-                       const char *str)
-{
-  for (guint i = 0; i < array->len; i++)
-    if (g_ascii_strcasecmp (array->pdata[i], str) == 0)
-      return TRUE;
-  return FALSE;
-}
-
-/* The keyword text after adding and removing; NULL when it stays. */
-static char *
-apply_keywords (const char         *old_text,
-                const char * const *add,
-                const char * const *remove)
-{
-  g_auto(GStrv) old = g_strsplit (old_text != NULL ? old_text : "", " ", -1);
-  g_autoptr(GPtrArray) result = g_ptr_array_new ();
-  gboolean changed = FALSE;
-
-  for (guint i = 0; old[i] != NULL; i++)
-    if (old[i][0] != '\0' && !array_contains_nocase (result, old[i]))
-      g_ptr_array_add (result, old[i]);
-  for (guint i = 0; add != NULL && add[i] != NULL; i++)
-    if (!array_contains_nocase (result, add[i]) && !strv_contains_nocase (remove, add[i]))
-      {
-        g_ptr_array_add (result, (gpointer) add[i]);
-        changed = TRUE;
-      }
-  for (guint j = result->len; j > 0; j--)
-    if (strv_contains_nocase (remove, result->pdata[j - 1]))
-      {
-        g_ptr_array_remove_index (result, j - 1);
-        changed = TRUE;
-      }
-  if (!changed)
-    return NULL;
-  g_ptr_array_add (result, NULL);
-  return g_strjoinv (" ", (char **) result->pdata);
-}
-
-static gboolean
 keywords_group (Ctx                *ctx,
                 Group              *group,
                 const char * const *add,
@@ -522,7 +327,7 @@ keywords_group (Ctx                *ctx,
   for (guint i = 0; i < group->messages->len; i++)
     {
       TidingsStoreMessage *message = group->messages->pdata[i];
-      g_autofree char *text = apply_keywords (message->keywords, add, remove);
+      g_autofree char *text = _tidings_mail_apply_keywords (message->keywords, add, remove);
 
       if (text == NULL)
         continue;
@@ -534,7 +339,7 @@ keywords_group (Ctx                *ctx,
     return TRUE;
 
   for (guint i = 0; add != NULL && add[i] != NULL; i++)
-    if (!strv_contains_nocase (remove, add[i]))
+    if (!_tidings_mail_strv_contains_nocase (remove, add[i]))
       g_ptr_array_add (effective_add, (gpointer) add[i]);
   g_ptr_array_add (effective_add, NULL);
   builder = json_builder_new ();
@@ -571,7 +376,7 @@ tidings_mail_actions_change_keywords (TidingsStore        *store,
       const char * const *list = pass == 0 ? add : remove;
 
       for (guint i = 0; list != NULL && list[i] != NULL; i++)
-        if (!keyword_is_valid (list[i]))
+        if (!_tidings_mail_keyword_is_valid (list[i]))
           {
             g_set_error (error, TIDINGS_MAIL_ACTIONS_ERROR, TIDINGS_MAIL_ACTIONS_ERROR_INVALID,
                          _("“%s” cannot be used as a keyword."), list[i]);
@@ -651,11 +456,7 @@ move_group (Ctx                       *ctx,
                                     dest->id, error))
     return FALSE;
   for (guint i = 0; i < ids->len; i++)
-    {
-      UndoItem item = { g_array_index (ids, gint64, i), source->id };
-
-      g_array_append_val (undo->items, item);
-    }
+    _tidings_mail_undo_add (undo, g_array_index (ids, gint64, i), source->id);
   if (!imap)
     return TRUE;
   builder = transfer_payload (source, dest, group->messages, NULL);
@@ -671,7 +472,7 @@ move_all (Ctx           *ctx,
 {
   g_autoptr(TidingsStoreTransaction) tx = NULL;
   g_autoptr(GPtrArray) groups = NULL;
-  g_autoptr(TidingsMailUndo) undo = mail_undo_new ();
+  g_autoptr(TidingsMailUndo) undo = _tidings_mail_undo_new ();
   const TidingsStoreFolder *dest;
 
   tx = tidings_store_transaction_begin (ctx->store, error);
@@ -806,7 +607,7 @@ expunge_group (Ctx              *ctx,
   if (!tidings_store_delete_messages (ctx->store, (const gint64 *) (gpointer) ids->data, ids->len,
                                       error))
     return FALSE;
-  undo->n_deleted += ids->len;
+  _tidings_mail_undo_add_deleted (undo, ids->len);
   if (!imap)
     return TRUE;
 
@@ -837,7 +638,7 @@ tidings_mail_actions_delete (TidingsStore  *store,
   g_return_val_if_fail (message_ids != NULL || n_ids == 0, NULL);
 
   ctx_init (&ctx, store);
-  undo = mail_undo_new ();
+  undo = _tidings_mail_undo_new ();
   tx = tidings_store_transaction_begin (store, error);
   if (tx == NULL || (groups = collect_groups (&ctx, message_ids, n_ids, error)) == NULL)
     return NULL;
@@ -941,7 +742,7 @@ tidings_mail_actions_append (TidingsStore  *store,
     return FALSE;
   if (imap)
     {
-      add_flag_names (flag_names, message->flags);
+      _tidings_mail_add_flag_names (flag_names, message->flags);
       g_ptr_array_add (flag_names, NULL);
       builder = json_builder_new ();
       json_builder_begin_object (builder);
@@ -969,7 +770,8 @@ tidings_mail_actions_undo (TidingsStore           *store,
 {
   g_auto(Ctx) ctx = { 0 };
   g_autoptr(TidingsStoreTransaction) tx = NULL;
-  g_autoptr(TidingsMailUndo) ignored = mail_undo_new ();
+  g_autoptr(TidingsMailUndo) ignored = _tidings_mail_undo_new ();
+  guint n_items;
 
   g_return_val_if_fail (TIDINGS_IS_STORE (store), FALSE);
   g_return_val_if_fail (undo != NULL, FALSE);
@@ -979,22 +781,30 @@ tidings_mail_actions_undo (TidingsStore           *store,
   if (tx == NULL)
     return FALSE;
   /* Back to each original folder, in the order the folders appear. */
-  for (guint i = 0; i < undo->items->len; i++)
+  n_items = tidings_mail_undo_get_n_items (undo);
+  for (guint i = 0; i < n_items; i++)
     {
-      gint64 folder_id = g_array_index (undo->items, UndoItem, i).folder_id;
       g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
       g_autoptr(GPtrArray) groups = NULL;
       g_autoptr(GError) local_error = NULL;
       const TidingsStoreFolder *dest;
       gboolean first = TRUE;
+      gint64 folder_id, message_id, other_folder;
 
+      tidings_mail_undo_get_item (undo, i, NULL, &folder_id);
       for (guint j = 0; j < i && first; j++)
-        first = g_array_index (undo->items, UndoItem, j).folder_id != folder_id;
+        {
+          tidings_mail_undo_get_item (undo, j, NULL, &other_folder);
+          first = other_folder != folder_id;
+        }
       if (!first)
         continue;
-      for (guint j = i; j < undo->items->len; j++)
-        if (g_array_index (undo->items, UndoItem, j).folder_id == folder_id)
-          g_array_append_val (ids, g_array_index (undo->items, UndoItem, j).message_id);
+      for (guint j = i; j < n_items; j++)
+        {
+          tidings_mail_undo_get_item (undo, j, &message_id, &other_folder);
+          if (other_folder == folder_id)
+            g_array_append_val (ids, message_id);
+        }
 
       dest = ctx_folder (&ctx, folder_id, &local_error);
       if (dest == NULL)
