@@ -457,7 +457,8 @@ id_untagged (TidingsImapClient   *self,
     return FALSE;
   g_clear_pointer (&self->server_id, g_hash_table_unref);
   self->server_id = tidings_imap_decode_id (response, NULL);
-  self->quirks |= tidings_imap_quirks_detect_id (self->server_id);
+  self->quirks_learned |= tidings_imap_quirks_detect_id (self->server_id);
+  self->quirks |= self->quirks_learned;
   return TRUE;
 }
 

@@ -460,7 +460,8 @@ moved (TidingsImapClient   *self,
   if (error && tagged && tidings_imap_response_get_status (tagged) == TIDINGS_IMAP_STATUS_BAD)
     {
       /* MOVE advertised but not understood: remember, and fall back. */
-      self->quirks |= TIDINGS_IMAP_QUIRK_NO_MOVE;
+      self->quirks_learned |= TIDINGS_IMAP_QUIRK_NO_MOVE;
+      self->quirks |= self->quirks_learned;
       move->fallback = TRUE;
       submit_move_step (self, move, "UID COPY", copied);
       return;

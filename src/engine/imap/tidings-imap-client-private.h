@@ -25,7 +25,8 @@ struct _TidingsImapClient
 
   TidingsImapClientState   state;
   TidingsImapCapabilities *capabilities;
-  TidingsImapQuirks        quirks;
+  TidingsImapQuirks        quirks;                /* learned + detected */
+  TidingsImapQuirks        quirks_learned;        /* refusals, ID: kept */
   GHashTable              *server_id;
   gboolean                 compress;
   gboolean                 qresync_enabled;

@@ -611,7 +611,8 @@ tidings_imap_client_set_capabilities (TidingsImapClient       *self,
 {
   g_clear_pointer (&self->capabilities, tidings_imap_capabilities_unref);
   self->capabilities = tidings_imap_capabilities_ref (caps);
-  self->quirks |= tidings_imap_quirks_detect (self->greeting_text, caps);
+  /* Detected quirks follow the latest capabilities; learned ones stay. */
+  self->quirks = self->quirks_learned | tidings_imap_quirks_detect (self->greeting_text, caps);
 }
 
 void
