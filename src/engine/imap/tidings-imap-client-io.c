@@ -32,7 +32,8 @@ debug_command (TidingsImapClient  *self,
     return;
   if (command->sensitive)
     {
-      tidings_imap_client_debug (self, "C: %s %s ****", command->tag, command->name);
+      tidings_imap_client_debug (self, "C: %s %s ****", command->tag,
+                                 command->log_text ? command->log_text : command->name);
       return;
     }
   first = &g_array_index (command->parts, TidingsImapCommandPart, 0);
@@ -478,9 +479,12 @@ dispatch_untagged (TidingsImapClient   *self,
     {
       tidings_imap_client_apply_code (self, response);
       if (status == TIDINGS_IMAP_STATUS_BYE && self->bye_error == NULL && !self->logging_out)
-        self->bye_error = g_error_new (TIDINGS_IMAP_ERROR, TIDINGS_IMAP_ERROR_BYE,
-                                       _("The server %s ended the session: %s"),
-                                       self->host, tidings_imap_response_get_text (response));
+        {
+          g_autofree char *text = g_utf8_make_valid (tidings_imap_response_get_text (response), -1);
+
+          self->bye_error = g_error_new (TIDINGS_IMAP_ERROR, TIDINGS_IMAP_ERROR_BYE,
+                                         _("The server %s ended the session: %s"), self->host, text);
+        }
       /* Commands may want a code too (COPYUID before a MOVE's expunges). */
       for (GList *l = self->running.head; l != NULL; l = l->next)
         {

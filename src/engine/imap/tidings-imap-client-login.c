@@ -660,6 +660,7 @@ build_login_command (TidingsImapClient  *self,
         }
       command = tidings_imap_client_command_new (self, "LOGIN");
       command->sensitive = TRUE;
+      command->log_text = g_strdup_printf ("LOGIN %s", login->user);
       tidings_imap_command_add_raw (command, " ");
       tidings_imap_command_add_string (command, login->user, strlen (login->user));
       tidings_imap_command_add_raw (command, " ");
@@ -673,6 +674,7 @@ build_login_command (TidingsImapClient  *self,
   command->sensitive = TRUE;
   command->holds_queue = TRUE;
   command->continuation = sasl_continuation;
+  command->log_text = g_strdup_printf ("AUTHENTICATE %s", tidings_sasl_mechanism_to_string (mechanism));
   tidings_imap_command_add_printf (command, " %s", tidings_sasl_mechanism_to_string (mechanism));
   if (tidings_imap_client_has_capability (self, "SASL-IR")
       && tidings_sasl_has_initial_response (login->sasl))

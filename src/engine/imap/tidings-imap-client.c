@@ -20,6 +20,20 @@ G_DEFINE_FINAL_TYPE (TidingsImapClient, tidings_imap_client, G_TYPE_OBJECT)
 /* ---- object ----------------------------------------------------------- */
 
 static void
+tidings_imap_client_dispose (GObject *object)
+{
+  TidingsImapClient *self = TIDINGS_IMAP_CLIENT (object);
+
+  /* Nothing is running (I/O holds references): hang up quietly. */
+  if (!self->closed && self->connection)
+    {
+      self->closed = TRUE;
+      tidings_connection_close (self->connection);
+    }
+  G_OBJECT_CLASS (tidings_imap_client_parent_class)->dispose (object);
+}
+
+static void
 tidings_imap_client_finalize (GObject *object)
 {
   TidingsImapClient *self = TIDINGS_IMAP_CLIENT (object);
@@ -53,6 +67,7 @@ tidings_imap_client_class_init (TidingsImapClientClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
 
+  object_class->dispose = tidings_imap_client_dispose;
   object_class->finalize = tidings_imap_client_finalize;
 
   signals[TIDINGS_IMAP_CLIENT_SIGNAL_EXISTS] =
@@ -240,10 +255,12 @@ tidings_imap_client_status_error (TidingsImapClient   *self,
                                   TidingsImapCommand  *command,
                                   TidingsImapResponse *tagged)
 {
-  const char *text = tidings_imap_response_get_text (tagged);
+  g_autofree char *valid = g_utf8_make_valid (tidings_imap_response_get_text (tagged), -1);
   const char *code = tidings_imap_response_get_code_name (tagged);
+  const char *text = valid;
 
-  if (text == NULL || *text == '\0')
+  /* Server text is bytes as sent: made valid UTF-8 for people. */
+  if (*text == '\0')
     text = _("no reason given");
   if (g_strcmp0 (code, "NONEXISTENT") == 0 || g_strcmp0 (code, "TRYCREATE") == 0)
     return g_error_new (TIDINGS_IMAP_ERROR, TIDINGS_IMAP_ERROR_NONEXISTENT,

@@ -561,9 +561,66 @@ test_quirks (void)
   g_assert_cmpstr (text, ==, "list-no-return no-move");
 }
 
+/* ---- protocol logging never shows secrets ------------------------------ */
+
+static GString *captured_log;
+
+static void
+capture_log (const char *domain, GLogLevelFlags level, const char *message, gpointer data)
+{
+  if (captured_log)
+    g_string_append_printf (captured_log, "%s: %s\n", domain, message);
+}
+
+static void
+test_debug_log_hides_secrets (void)
+{
+  static const char *const script[] = {
+    ">* OK [CAPABILITY IMAP4rev1 AUTH=PLAIN] hi",
+    "<", ">t1 NO [AUTHENTICATIONFAILED] no",
+    "<", ">+ ", "<", ">t2 OK [CAPABILITY IMAP4rev1] in",
+    NULL
+  };
+  Fixture f;
+  GError *error = NULL;
+  guint h1, h2;
+
+  captured_log = g_string_new (NULL);
+  h1 = g_log_set_handler ("Tidings-imap", G_LOG_LEVEL_MASK, capture_log, NULL);
+  h2 = g_log_set_handler ("Tidings-net", G_LOG_LEVEL_MASK, capture_log, NULL);
+  fixture_start (&f, script, TIDINGS_SECURITY_NONE);
+  g_assert_true (do_connect (&f, &error));
+  tidings_imap_client_set_prefer_login_command (f.client, TRUE);
+  g_assert_false (do_login (&f, "ann", "Hunter2Secret", &error));
+  g_clear_error (&error);
+  tidings_imap_client_set_prefer_login_command (f.client, FALSE);
+  g_assert_true (do_login (&f, "ann", "Hunter2Secret", &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (fixture_stop (&f), ==,
+                   "t1 LOGIN \"ann\" \"Hunter2Secret\"\n"
+                   "t2 AUTHENTICATE PLAIN\n"
+                   "AGFubgBIdW50ZXIyU2VjcmV0\n");
+  g_log_remove_handler ("Tidings-imap", h1);
+  g_log_remove_handler ("Tidings-net", h2);
+  g_test_message ("%s", captured_log->str);
+  /* The log saw the session ... */
+  g_assert_nonnull (strstr (captured_log->str, "t1 LOGIN"));
+  g_assert_nonnull (strstr (captured_log->str, "AUTHENTICATE PLAIN"));
+  /* ... but neither the password nor the SASL response. */
+  g_assert_null (strstr (captured_log->str, "Hunter2Secret"));
+  g_assert_null (strstr (captured_log->str, "AGFubgBIdW50ZXIyU2VjcmV0"));
+  g_string_free (captured_log, TRUE);
+  captured_log = NULL;
+  fixture_clear (&f);
+}
+
 int
 main (int argc, char **argv)
 {
+  /* Protocol logging on (captured by the test above, silent otherwise). */
+  g_setenv ("TIDINGS_DEBUG", "imap,net", TRUE);
+  g_log_set_handler ("Tidings-imap", G_LOG_LEVEL_MASK, capture_log, NULL);
+  g_log_set_handler ("Tidings-net", G_LOG_LEVEL_MASK, capture_log, NULL);
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/imap/client/starttls/injection", test_starttls_injection);
@@ -580,6 +637,7 @@ main (int argc, char **argv)
   g_test_add_func ("/imap/client/search/text-literal", test_search_text_literal);
   g_test_add_func ("/imap/client/encoding", test_command_encoding);
   g_test_add_func ("/imap/client/quirks", test_quirks);
+  g_test_add_func ("/imap/client/log-hides-secrets", test_debug_log_hides_secrets);
 
 
   return g_test_run ();
