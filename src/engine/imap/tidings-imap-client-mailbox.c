@@ -62,7 +62,8 @@ list_done (TidingsImapClient   *self,
       && tidings_imap_response_get_status (tagged) == TIDINGS_IMAP_STATUS_BAD)
     {
       /* Advertised SPECIAL-USE but not the LIST-EXTENDED syntax: learn it. */
-      self->quirks |= TIDINGS_IMAP_QUIRK_LIST_NO_RETURN;
+      self->quirks_learned |= TIDINGS_IMAP_QUIRK_LIST_NO_RETURN;
+      self->quirks |= self->quirks_learned;
       send_list (self, list->task);
       return;
     }

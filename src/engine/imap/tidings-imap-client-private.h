@@ -25,7 +25,8 @@ struct _TidingsImapClient
 
   TidingsImapClientState   state;
   TidingsImapCapabilities *capabilities;
-  TidingsImapQuirks        quirks;
+  TidingsImapQuirks        quirks;                /* learned + detected */
+  TidingsImapQuirks        quirks_learned;        /* refusals, ID: kept */
   GHashTable              *server_id;
   gboolean                 compress;
   gboolean                 qresync_enabled;
@@ -60,6 +61,20 @@ struct _TidingsImapClient
   guint                    saved_timeout;
 };
 
+typedef enum
+{
+  TIDINGS_IMAP_CLIENT_SIGNAL_EXISTS,
+  TIDINGS_IMAP_CLIENT_SIGNAL_EXPUNGE,
+  TIDINGS_IMAP_CLIENT_SIGNAL_VANISHED,
+  TIDINGS_IMAP_CLIENT_SIGNAL_FETCH,
+  TIDINGS_IMAP_CLIENT_SIGNAL_ALERT,
+  TIDINGS_IMAP_CLIENT_SIGNAL_CLOSED,
+  TIDINGS_IMAP_CLIENT_N_SIGNALS
+} TidingsImapClientSignal;
+
+extern guint tidings_imap_client_signals[TIDINGS_IMAP_CLIENT_N_SIGNALS];
+
+gboolean            tidings_imap_client_debug_enabled (void);
 char               *tidings_imap_client_next_tag     (TidingsImapClient   *self);
 TidingsImapLiteralMode tidings_imap_client_literal_mode (TidingsImapClient *self);
 /* A new command with a fresh tag; @name is its keyword(s), already added. */
@@ -110,6 +125,10 @@ TidingsImapCommand *tidings_imap_client_task_command (TidingsImapClient   *self,
 gboolean            tidings_imap_client_begin        (TidingsImapClient      *self,
                                                       GTask                  *task,
                                                       TidingsImapClientState  minimum);
+
+/* COPYUID (or APPENDUID when @append) of a status response, else NULL. */
+TidingsImapCopyResult *tidings_imap_client_copy_result_from (TidingsImapResponse *response,
+                                                             gboolean             append);
 
 /* login.c: the connect and login sequences. */
 void                tidings_imap_client_start_greeting (TidingsImapClient *self);
