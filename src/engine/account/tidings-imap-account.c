@@ -75,14 +75,10 @@ _tidings_imap_account_set_state (TidingsImapAccount      *self,
   g_signal_emit (self, signals[SIGNAL_STATE_CHANGED], 0, state, message);
 }
 
-/* The server refused the credentials (the client's
- * TIDINGS_IMAP_ERROR_AUTHENTICATION). */
 static gboolean
 is_auth_error (const GError *error)
 {
-  /* IMAP-CLIENT-MERGE: use the client's code once wt/imap-client is in. */
-  return error->domain == TIDINGS_IMAP_ERROR && error->code > TIDINGS_IMAP_ERROR_ENCODING
-         && g_str_has_prefix (error->message, "AUTHENTICATIONFAILED");
+  return g_error_matches (error, TIDINGS_IMAP_ERROR, TIDINGS_IMAP_ERROR_AUTHENTICATION);
 }
 
 void

@@ -345,7 +345,9 @@ on_fetch (TidingsImapClient *client,
 
 /* Steps ---------------------------------------------------------------- */
 
-static void fetch_next_batch (GTask *task);
+static void     fetch_next_batch (GTask *task);
+static gboolean remove_missing   (FolderSync *fs, TidingsImapSequenceSet *server,
+                                  guint64 from, guint64 to, GError **error);
 
 static void
 fail (GTask  *task,
@@ -400,7 +402,12 @@ finish (GTask *task)
   FolderSync *fs = g_task_get_task_data (task);
   GError *error = NULL;
 
-  if (!write_final_state (fs, &error) || !commit_tx (fs, &error))
+  /* Rows at or above N are left by a pass that was killed: those the
+   * server no longer has went meanwhile. */
+  if (fs->new_uids == NULL)
+    fs->new_uids = tidings_imap_sequence_set_new ();
+  if (!remove_missing (fs, fs->new_uids, fs->uidnext, uid_limit (fs), &error)
+      || !write_final_state (fs, &error) || !commit_tx (fs, &error))
     {
       fail (task, error);
       return;
@@ -580,25 +587,27 @@ start_new_phase (GTask *task)
                                         on_new_searched, task);
 }
 
-/* Vanished: every local UID in 1:N-1 that @server does not hold. */
+/* Vanished: every local UID in [@from, @to) that @server does not hold. */
 static gboolean
 remove_missing (FolderSync              *fs,
                 TidingsImapSequenceSet  *server,
+                guint64                  from,
+                guint64                  to,
                 GError                 **error)
 {
-  guint64 next = 1;
+  guint64 next = MAX (from, 1);
   guint64 lookups = 0;
   guint n;
 
   tidings_imap_sequence_set_normalize (server);
   n = tidings_imap_sequence_set_get_n_ranges (server);
-  for (guint i = 0; i <= n && next < fs->uidnext; i++)
+  for (guint i = 0; i <= n && next < to; i++)
     {
-      guint64 first = fs->uidnext, last = 0;
+      guint64 first = to, last = 0;
 
       if (i < n)
         tidings_imap_sequence_set_get_range (server, i, &first, &last);
-      for (guint64 uid = next; uid < MIN (first, (guint64) fs->uidnext); uid++)
+      for (guint64 uid = next; uid < MIN (first, to); uid++)
         {
           if (++lookups > MAX_GAP_LOOKUPS)
             return TRUE;
@@ -625,7 +634,7 @@ on_known_searched (GObject      *source,
   server = tidings_imap_client_uid_search_finish (fs->client, result, &error);
   if (!check (task, error))
     return;
-  if (!remove_missing (fs, server, &error))
+  if (!remove_missing (fs, server, 1, fs->uidnext, &error))
     {
       fail (task, error);
       return;
@@ -681,7 +690,7 @@ on_flags_fetched (GObject      *source,
     {
       if (fs->run_last != 0)
         tidings_imap_sequence_set_add_range (fs->server_uids, fs->run_first, fs->run_last);
-      if (!remove_missing (fs, fs->server_uids, &error))
+      if (!remove_missing (fs, fs->server_uids, 1, fs->uidnext, &error))
         {
           fail (task, error);
           return;
