@@ -6,9 +6,10 @@
 #include "tidings-imap-fetch-mapper.h"
 #include "tidings-imap-folder-sync.h"
 
-/* Writes applied from signals or flag fetches are committed in groups of
- * this many, so one transaction stays short. */
-#define WRITES_PER_TRANSACTION 500
+/* Changes wait in memory (never in an open transaction: other writers
+ * share the store between two network replies) and are written in one
+ * short transaction per this many, or at the end of a step. */
+#define MAX_PENDING 1000
 
 /* Local UIDs checked one by one for the vanished phase; past this many
  * candidates (a sparse UID space) only the ranges near known rows are
@@ -22,6 +23,30 @@ typedef struct
   gint64      message_id;
   guint32     uid;
 } Event;
+
+typedef enum
+{
+  PENDING_NEW,
+  PENDING_FLAGS,
+  PENDING_VANISHED,
+} PendingKind;
+
+typedef struct
+{
+  PendingKind          kind;
+  guint32              uid;
+  guint                flags;
+  char                *keywords;
+  guint64              modseq;
+  TidingsStoreMessage *message;   /* PENDING_NEW */
+} Pending;
+
+static void
+pending_clear (Pending *pending)
+{
+  g_clear_pointer (&pending->keywords, g_free);
+  g_clear_pointer (&pending->message, tidings_store_message_free);
+}
 
 typedef struct
 {
@@ -40,8 +65,7 @@ typedef struct
   gboolean                      condstore;
   TidingsImapSelectInfo        *info;
 
-  TidingsStoreTransaction      *tx;
-  guint                         tx_writes;
+  GArray                       *pending;         /* Pending */
   GArray                       *events;          /* Event, until the commit */
   GError                       *error;           /* first store error from a callback */
   gulong                        vanished_handler;
@@ -74,7 +98,7 @@ static void
 folder_sync_free (FolderSync *fs)
 {
   disconnect_signals (fs);
-  g_clear_pointer (&fs->tx, tidings_store_transaction_free);
+  g_clear_pointer (&fs->pending, g_array_unref);
   g_clear_pointer (&fs->events, g_array_unref);
   g_clear_error (&fs->error);
   g_clear_pointer (&fs->info, tidings_imap_select_info_free);
@@ -87,17 +111,6 @@ folder_sync_free (FolderSync *fs)
 }
 
 /* Transactions and events --------------------------------------------- */
-
-static gboolean
-ensure_tx (FolderSync  *fs,
-           GError     **error)
-{
-  if (fs->tx != NULL)
-    return TRUE;
-  fs->tx = tidings_store_transaction_begin (fs->store, error);
-  fs->tx_writes = 0;
-  return fs->tx != NULL;
-}
 
 static void
 flush_events (FolderSync *fs)
@@ -114,25 +127,6 @@ flush_events (FolderSync *fs)
       fs->hooks.event (event->kind, fs->folder->id, event->message_id, event->uid,
                        fs->hooks.user_data);
     }
-}
-
-static gboolean
-commit_tx (FolderSync  *fs,
-           GError     **error)
-{
-  TidingsStoreTransaction *tx = g_steal_pointer (&fs->tx);
-
-  if (tx == NULL)
-    return TRUE;
-  if (!tidings_store_transaction_commit (tx, error))
-    {
-      tidings_store_transaction_free (tx);
-      g_array_set_size (fs->events, 0);
-      return FALSE;
-    }
-  tidings_store_transaction_free (tx);
-  flush_events (fs);
-  return TRUE;
 }
 
 static void
@@ -152,14 +146,13 @@ add_event (FolderSync *fs,
 static gboolean
 apply_flags (FolderSync         *fs,
              guint32             uid,
-             const char * const *flags,
+             guint               bits,
+             const char         *keywords,
              guint64             modseq,
              GError            **error)
 {
   g_autoptr(TidingsStoreMessage) message = NULL;
-  g_autofree char *keywords = NULL;
   gint64 id = 0;
-  guint bits;
   gboolean changed = FALSE;
 
   if (!tidings_store_lookup_uid (fs->store, fs->folder->id, uid, &id, error))
@@ -169,7 +162,6 @@ apply_flags (FolderSync         *fs,
   message = tidings_store_get_message (fs->store, id, error);
   if (message == NULL)
     return FALSE;
-  bits = tidings_imap_flags_to_store (flags, &keywords);
   if ((message->flags & TIDINGS_MESSAGE_FLAGS_ALL) != bits)
     {
       if (!tidings_store_set_flags (fs->store, id, bits, error))
@@ -186,7 +178,6 @@ apply_flags (FolderSync         *fs,
   if (modseq > 0 && (guint64) message->modseq != modseq
       && !tidings_store_set_server_id (fs->store, id, uid, (gint64) modseq, error))
     return FALSE;
-  fs->tx_writes++;
   if (changed)
     {
       fs->counts.n_changed++;
@@ -210,7 +201,6 @@ remove_uid (FolderSync  *fs,
     return TRUE;
   if (!tidings_store_delete_messages (fs->store, &id, 1, error))
     return FALSE;
-  fs->tx_writes++;
   fs->counts.n_vanished++;
   add_event (fs, "vanished", id, uid);
   return TRUE;
@@ -218,26 +208,104 @@ remove_uid (FolderSync  *fs,
 
 /* A full header record: insert, or update the row a killed pass left. */
 static gboolean
-apply_new (FolderSync        *fs,
-           TidingsImapFetch  *fetch,
-           GError           **error)
+apply_new (FolderSync           *fs,
+           TidingsStoreMessage  *message,
+           GError              **error)
 {
-  g_autoptr(TidingsStoreMessage) message = NULL;
   gint64 id = 0;
 
-  if (!tidings_store_lookup_uid (fs->store, fs->folder->id, fetch->uid, &id, error))
+  if (!tidings_store_lookup_uid (fs->store, fs->folder->id, message->uid, &id, error))
     return FALSE;
   if (id != 0)
-    return apply_flags (fs, fetch->uid, (const char * const *) fetch->flags, fetch->modseq, error);
-  message = tidings_imap_fetch_to_message (fetch, fs->folder->id);
-  if (message == NULL)
-    return TRUE;
+    return apply_flags (fs, message->uid, message->flags, message->keywords, message->modseq, error);
   if (!tidings_store_insert_message (fs->store, message, &id, error))
     return FALSE;
-  fs->tx_writes++;
   fs->counts.n_new++;
-  add_event (fs, "new", id, fetch->uid);
+  add_event (fs, "new", id, message->uid);
   return TRUE;
+}
+
+static gboolean
+apply_pending (FolderSync  *fs,
+               Pending     *pending,
+               GError     **error)
+{
+  switch (pending->kind)
+    {
+    case PENDING_NEW:
+      return apply_new (fs, pending->message, error);
+    case PENDING_FLAGS:
+      return apply_flags (fs, pending->uid, pending->flags, pending->keywords, pending->modseq, error);
+    case PENDING_VANISHED:
+    default:
+      return remove_uid (fs, pending->uid, error);
+    }
+}
+
+static gboolean write_state (FolderSync *fs, GError **error);
+
+/* Writes what waits, and with @with_state the folder's new sync state, in
+ * one transaction; then tells the listeners. */
+static gboolean
+flush (FolderSync  *fs,
+       gboolean     with_state,
+       GError     **error)
+{
+  g_autoptr(TidingsStoreTransaction) tx = NULL;
+  gboolean ok = TRUE;
+
+  if (fs->pending->len == 0 && !with_state)
+    return TRUE;
+  tx = tidings_store_transaction_begin (fs->store, error);
+  ok = tx != NULL;
+  for (guint i = 0; ok && i < fs->pending->len; i++)
+    ok = apply_pending (fs, &g_array_index (fs->pending, Pending, i), error);
+  if (ok && with_state)
+    ok = write_state (fs, error);
+  if (ok)
+    ok = tidings_store_transaction_commit (tx, error);
+  g_array_set_size (fs->pending, 0);
+  if (!ok)
+    {
+      g_array_set_size (fs->events, 0);
+      return FALSE;
+    }
+  flush_events (fs);
+  return TRUE;
+}
+
+static gboolean
+queue (FolderSync  *fs,
+       Pending     *pending,
+       GError     **error)
+{
+  g_array_append_val (fs->pending, *pending);
+  return fs->pending->len < MAX_PENDING || flush (fs, FALSE, error);
+}
+
+static gboolean
+queue_flags (FolderSync        *fs,
+             TidingsImapFetch  *fetch,
+             GError           **error)
+{
+  Pending pending = { PENDING_FLAGS, fetch->uid, 0, NULL, fetch->modseq, NULL };
+
+  pending.flags = tidings_imap_flags_to_store ((const char * const *) fetch->flags, &pending.keywords);
+  return queue (fs, &pending, error);
+}
+
+static gboolean
+queue_vanished (FolderSync  *fs,
+                guint32      uid,
+                GError     **error)
+{
+  Pending pending = { PENDING_VANISHED, uid, 0, NULL, 0, NULL };
+  gint64 id = 0;
+
+  /* Most UIDs of a VANISHED range or a gap were never here. */
+  if (!tidings_store_lookup_uid (fs->store, fs->folder->id, uid, &id, error))
+    return FALSE;
+  return id == 0 || queue (fs, &pending, error);
 }
 
 /* Upper bound for UIDs worth looking up: nothing at or past it is stored. */
@@ -272,7 +340,7 @@ apply_vanished (FolderSync                   *fs,
         }
       last = MIN (last, (guint64) limit);
       for (guint64 uid = MAX (first, 1); uid <= last; uid++)
-        if (!remove_uid (fs, (guint32) uid, error))
+        if (!queue_vanished (fs, (guint32) uid, error))
           return FALSE;
     }
   return TRUE;
@@ -288,15 +356,6 @@ keep_error (FolderSync *fs,
     g_error_free (error);
 }
 
-static void
-maybe_commit_group (FolderSync *fs)
-{
-  GError *error = NULL;
-
-  if (fs->tx_writes >= WRITES_PER_TRANSACTION && !commit_tx (fs, &error))
-    keep_error (fs, error);
-}
-
 /* Unsolicited data for the selected folder: QRESYNC's replies to SELECT,
  * other clients' changes seen meanwhile. */
 static void
@@ -310,10 +369,8 @@ on_vanished (TidingsImapClient      *client,
 
   if (fs->error != NULL)
     return;
-  if (!ensure_tx (fs, &error) || !apply_vanished (fs, uids, &error))
+  if (!apply_vanished (fs, uids, &error))
     keep_error (fs, error);
-  else
-    maybe_commit_group (fs);
 }
 
 static gboolean
@@ -324,11 +381,7 @@ apply_unsolicited_fetch (FolderSync        *fs,
   if ((fetch->present & TIDINGS_IMAP_FETCH_UID) == 0
       || (fetch->present & TIDINGS_IMAP_FETCH_FLAGS) == 0)
     return TRUE;   /* without a UID a later pass sees it */
-  if (!ensure_tx (fs, error)
-      || !apply_flags (fs, fetch->uid, (const char * const *) fetch->flags, fetch->modseq, error))
-    return FALSE;
-  maybe_commit_group (fs);
-  return TRUE;
+  return queue_flags (fs, fetch, error);
 }
 
 static void
@@ -356,7 +409,7 @@ fail (GTask  *task,
   FolderSync *fs = g_task_get_task_data (task);
 
   disconnect_signals (fs);
-  g_clear_pointer (&fs->tx, tidings_store_transaction_free);
+  g_array_set_size (fs->pending, 0);
   g_task_return_error (task, error);
   g_object_unref (task);
 }
@@ -383,15 +436,14 @@ check (GTask   *task,
 }
 
 static gboolean
-write_final_state (FolderSync  *fs,
-                   GError     **error)
+write_state (FolderSync  *fs,
+             GError     **error)
 {
   guint32 uidnext = MAX (fs->info->uidnext, fs->max_uid + 1);
   guint64 modseq = fs->condstore ? fs->info->highestmodseq : 0;
 
   uidnext = MAX (uidnext, fs->uidnext);
-  return ensure_tx (fs, error)
-         && tidings_store_set_folder_sync_state (fs->store, fs->folder->id,
+  return tidings_store_set_folder_sync_state (fs->store, fs->folder->id,
                                                  fs->info->uidvalidity, uidnext,
                                                  (gint64) modseq, error);
 }
@@ -407,7 +459,7 @@ finish (GTask *task)
   if (fs->new_uids == NULL)
     fs->new_uids = tidings_imap_sequence_set_new ();
   if (!remove_missing (fs, fs->new_uids, fs->uidnext, uid_limit (fs), &error)
-      || !write_final_state (fs, &error) || !commit_tx (fs, &error))
+      || !flush (fs, TRUE, &error))
     {
       fail (task, error);
       return;
@@ -465,10 +517,17 @@ on_header_fetch (TidingsImapFetch  *fetch,
       && (fetch->malformed & TIDINGS_IMAP_FETCH_ENVELOPE) == 0)
     return apply_unsolicited_fetch (fs, fetch, error);
   if (fetch->uid < fs->uidnext)
-    return apply_flags (fs, fetch->uid, (const char * const *) fetch->flags, fetch->modseq, error);
+    return queue_flags (fs, fetch, error);
   fs->max_uid = MAX (fs->max_uid, fetch->uid);
   fs->new_done++;
-  return apply_new (fs, fetch, error);
+  {
+    Pending pending = { PENDING_NEW, fetch->uid, 0, NULL, 0, NULL };
+
+    pending.message = tidings_imap_fetch_to_message (fetch, fs->folder->id);
+    if (pending.message == NULL)
+      return queue_flags (fs, fetch, error);
+    return queue (fs, &pending, error);
+  }
 }
 
 static void
@@ -488,7 +547,7 @@ on_batch_fetched (GObject      *source,
       finish (task);    /* the state goes into the last batch's transaction */
       return;
     }
-  if (!commit_tx (fs, &error))
+  if (!flush (fs, FALSE, &error))
     {
       fail (task, error);
       return;
@@ -514,11 +573,6 @@ fetch_next_batch (GTask *task)
   if (tidings_imap_sequence_set_is_empty (batch))
     {
       finish (task);
-      return;
-    }
-  if (!ensure_tx (fs, &error))
-    {
-      fail (task, error);
       return;
     }
   tidings_imap_client_uid_fetch_async (fs->client, batch, TIDINGS_IMAP_HEADER_ATTRIBUTES,
@@ -570,7 +624,7 @@ start_new_phase (GTask *task)
   g_autofree char *criteria = NULL;
   GError *error = NULL;
 
-  if (!commit_tx (fs, &error))
+  if (!flush (fs, FALSE, &error))
     {
       fail (task, error);
       return;
@@ -611,9 +665,7 @@ remove_missing (FolderSync              *fs,
         {
           if (++lookups > MAX_GAP_LOOKUPS)
             return TRUE;
-          if (!ensure_tx (fs, error) || !remove_uid (fs, (guint32) uid, error))
-            return FALSE;
-          if (fs->tx_writes >= WRITES_PER_TRANSACTION && !commit_tx (fs, error))
+          if (!queue_vanished (fs, (guint32) uid, error))
             return FALSE;
         }
       next = MAX (next, last + 1);
@@ -681,7 +733,7 @@ on_flags_fetched (GObject      *source,
   tidings_imap_client_uid_fetch_finish (fs->client, result, &error);
   if (!check (task, error))
     return;
-  if (!commit_tx (fs, &error))
+  if (!flush (fs, FALSE, &error))
     {
       fail (task, error);
       return;
@@ -755,11 +807,14 @@ on_selected (GObject      *source,
   if (fs->uidvalidity != fs->info->uidvalidity)
     {
       /* A new mailbox under the old name: nothing we hold is valid. */
-      if (!ensure_tx (fs, &error)
+      g_autoptr(TidingsStoreTransaction) tx = tidings_store_transaction_begin (fs->store, &error);
+
+      g_array_set_size (fs->pending, 0);
+      if (tx == NULL
           || (fs->uidvalidity != 0 && !tidings_store_clear_folder (fs->store, fs->folder->id, &error))
           || !tidings_store_set_folder_sync_state (fs->store, fs->folder->id,
                                                    fs->info->uidvalidity, 0, 0, &error)
-          || !commit_tx (fs, &error))
+          || !tidings_store_transaction_commit (tx, &error))
         {
           fail (task, error);
           return;
@@ -805,6 +860,8 @@ tidings_imap_folder_sync_async (TidingsStore                 *store,
   if (hooks != NULL)
     fs->hooks = *hooks;
   fs->events = g_array_new (FALSE, FALSE, sizeof (Event));
+  fs->pending = g_array_new (FALSE, FALSE, sizeof (Pending));
+  g_array_set_clear_func (fs->pending, (GDestroyNotify) pending_clear);
   g_task_set_task_data (task, fs, (GDestroyNotify) folder_sync_free);
 
   fs->folder = tidings_store_get_folder (store, folder_id, &error);
@@ -823,12 +880,6 @@ tidings_imap_folder_sync_async (TidingsStore                 *store,
   fs->vanished_handler = g_signal_connect (client, "vanished", G_CALLBACK (on_vanished), fs);
   fs->fetch_handler = g_signal_connect (client, "fetch", G_CALLBACK (on_fetch), fs);
 
-  /* QRESYNC's changes arrive during SELECT: one transaction for them. */
-  if (!ensure_tx (fs, &error))
-    {
-      fail (task, error);
-      return;
-    }
   params.uidvalidity = fs->uidvalidity;
   params.modseq = fs->modseq;
   tidings_imap_client_select_async (client, fs->folder->path, FALSE,
