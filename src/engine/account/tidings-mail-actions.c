@@ -215,6 +215,52 @@ enqueue (TidingsStore  *store,
   return tidings_store_enqueue_operation (store, account_id, kind, payload, NULL, error);
 }
 
+/* What an operation carrying messages says besides them. */
+typedef struct
+{
+  const char                *kind;
+  const TidingsStoreFolder  *folder;
+  const TidingsStoreFolder  *dest;     /* move, copy */
+  const char * const        *add;      /* flags */
+  const char * const        *remove;   /* flags */
+} OpHead;
+
+/* Queues @messages (TidingsStoreMessage) as operations of at most
+ * TIDINGS_MAIL_OP_MAX_ITEMS each, so that no payload or command grows
+ * with the selection; @copies (optional) gives each one's copy. */
+static gboolean
+enqueue_items (TidingsStore  *store,
+               const OpHead  *head,
+               GPtrArray     *messages,
+               GArray        *copies,
+               GError       **error)
+{
+  for (guint start = 0; start < messages->len; start += TIDINGS_MAIL_OP_MAX_ITEMS)
+    {
+      g_autoptr(JsonBuilder) builder = json_builder_new ();
+      guint end = MIN (messages->len, start + TIDINGS_MAIL_OP_MAX_ITEMS);
+
+      json_builder_begin_object (builder);
+      add_folder_members (builder, "folder", "path", head->folder);
+      if (head->dest != NULL)
+        add_folder_members (builder, "dest", "dest_path", head->dest);
+      if (head->add != NULL || head->remove != NULL)
+        {
+          add_string_array (builder, "add", head->add);
+          add_string_array (builder, "remove", head->remove);
+        }
+      json_builder_set_member_name (builder, "messages");
+      json_builder_begin_array (builder);
+      for (guint i = start; i < end; i++)
+        add_item (builder, messages->pdata[i], copies != NULL ? g_array_index (copies, gint64, i) : 0);
+      json_builder_end_array (builder);
+      json_builder_end_object (builder);
+      if (!enqueue (store, head->folder->account_id, head->kind, builder, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
 static GArray *
 message_ids_of (GPtrArray *messages)
 {
@@ -239,7 +285,7 @@ flags_group (Ctx          *ctx,
   g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
   g_autoptr(GPtrArray) add_names = g_ptr_array_new ();
   g_autoptr(GPtrArray) remove_names = g_ptr_array_new ();
-  g_autoptr(JsonBuilder) builder = NULL;
+  OpHead head = { 0, };
   int imap;
 
   if (folder == NULL || (imap = ctx_folder_is_imap (ctx, folder, error)) < 0)
@@ -266,18 +312,11 @@ flags_group (Ctx          *ctx,
   g_ptr_array_add (add_names, NULL);
   _tidings_mail_add_flag_names (remove_names, remove);
   g_ptr_array_add (remove_names, NULL);
-  builder = json_builder_new ();
-  json_builder_begin_object (builder);
-  add_folder_members (builder, "folder", "path", folder);
-  add_string_array (builder, "add", (const char * const *) add_names->pdata);
-  add_string_array (builder, "remove", (const char * const *) remove_names->pdata);
-  json_builder_set_member_name (builder, "messages");
-  json_builder_begin_array (builder);
-  for (guint i = 0; i < changed->len; i++)
-    add_item (builder, changed->pdata[i], 0);
-  json_builder_end_array (builder);
-  json_builder_end_object (builder);
-  return enqueue (ctx->store, folder->account_id, TIDINGS_MAIL_OP_FLAGS, builder, error);
+  head.kind = TIDINGS_MAIL_OP_FLAGS;
+  head.folder = folder;
+  head.add = (const char * const *) add_names->pdata;
+  head.remove = (const char * const *) remove_names->pdata;
+  return enqueue_items (ctx->store, &head, changed, NULL, error);
 }
 
 gboolean
@@ -319,7 +358,7 @@ keywords_group (Ctx                *ctx,
   const TidingsStoreFolder *folder = ctx_folder (ctx, group->folder_id, error);
   g_autoptr(GPtrArray) changed = g_ptr_array_new ();
   g_autoptr(GPtrArray) effective_add = g_ptr_array_new ();
-  g_autoptr(JsonBuilder) builder = NULL;
+  OpHead head = { 0, };
   int imap;
 
   if (folder == NULL || (imap = ctx_folder_is_imap (ctx, folder, error)) < 0)
@@ -342,18 +381,11 @@ keywords_group (Ctx                *ctx,
     if (!_tidings_mail_strv_contains_nocase (remove, add[i]))
       g_ptr_array_add (effective_add, (gpointer) add[i]);
   g_ptr_array_add (effective_add, NULL);
-  builder = json_builder_new ();
-  json_builder_begin_object (builder);
-  add_folder_members (builder, "folder", "path", folder);
-  add_string_array (builder, "add", (const char * const *) effective_add->pdata);
-  add_string_array (builder, "remove", remove);
-  json_builder_set_member_name (builder, "messages");
-  json_builder_begin_array (builder);
-  for (guint i = 0; i < changed->len; i++)
-    add_item (builder, changed->pdata[i], 0);
-  json_builder_end_array (builder);
-  json_builder_end_object (builder);
-  return enqueue (ctx->store, folder->account_id, TIDINGS_MAIL_OP_FLAGS, builder, error);
+  head.kind = TIDINGS_MAIL_OP_FLAGS;
+  head.folder = folder;
+  head.add = (const char * const *) effective_add->pdata;
+  head.remove = remove;
+  return enqueue_items (ctx->store, &head, changed, NULL, error);
 }
 
 gboolean
@@ -410,28 +442,6 @@ check_same_account (const TidingsStoreFolder  *source,
   return FALSE;
 }
 
-/* Builds a move/copy payload; @copies (optional) gives each item's copy. */
-static JsonBuilder *
-transfer_payload (const TidingsStoreFolder *source,
-                  const TidingsStoreFolder *dest,
-                  GPtrArray                *messages,
-                  GArray                   *copies)
-{
-  JsonBuilder *builder = json_builder_new ();
-
-  json_builder_begin_object (builder);
-  add_folder_members (builder, "folder", "path", source);
-  add_folder_members (builder, "dest", "dest_path", dest);
-  json_builder_set_member_name (builder, "messages");
-  json_builder_begin_array (builder);
-  for (guint i = 0; i < messages->len; i++)
-    add_item (builder, messages->pdata[i],
-              copies != NULL ? g_array_index (copies, gint64, i) : 0);
-  json_builder_end_array (builder);
-  json_builder_end_object (builder);
-  return builder;
-}
-
 static gboolean
 move_group (Ctx                       *ctx,
             Group                     *group,
@@ -441,7 +451,7 @@ move_group (Ctx                       *ctx,
 {
   const TidingsStoreFolder *source = ctx_folder (ctx, group->folder_id, error);
   g_autoptr(GArray) ids = NULL;
-  g_autoptr(JsonBuilder) builder = NULL;
+  OpHead head = { 0, };
   int imap;
 
   if (source == NULL || (imap = ctx_folder_is_imap (ctx, source, error)) < 0)
@@ -459,8 +469,10 @@ move_group (Ctx                       *ctx,
     _tidings_mail_undo_add (undo, g_array_index (ids, gint64, i), source->id);
   if (!imap)
     return TRUE;
-  builder = transfer_payload (source, dest, group->messages, NULL);
-  return enqueue (ctx->store, source->account_id, TIDINGS_MAIL_OP_MOVE, builder, error);
+  head.kind = TIDINGS_MAIL_OP_MOVE;
+  head.folder = source;
+  head.dest = dest;
+  return enqueue_items (ctx->store, &head, group->messages, NULL, error);
 }
 
 static TidingsMailUndo *
@@ -512,7 +524,7 @@ copy_group (Ctx                       *ctx,
 {
   const TidingsStoreFolder *source = ctx_folder (ctx, group->folder_id, error);
   g_autoptr(GArray) copies = g_array_new (FALSE, FALSE, sizeof (gint64));
-  g_autoptr(JsonBuilder) builder = NULL;
+  OpHead head = { 0, };
   int imap;
 
   if (source == NULL || (imap = ctx_folder_is_imap (ctx, source, error)) < 0)
@@ -554,8 +566,10 @@ copy_group (Ctx                       *ctx,
     }
   if (!imap)
     return TRUE;
-  builder = transfer_payload (source, dest, group->messages, copies);
-  return enqueue (ctx->store, source->account_id, TIDINGS_MAIL_OP_COPY, builder, error);
+  head.kind = TIDINGS_MAIL_OP_COPY;
+  head.folder = source;
+  head.dest = dest;
+  return enqueue_items (ctx->store, &head, group->messages, copies, error);
 }
 
 gboolean
@@ -598,7 +612,7 @@ expunge_group (Ctx              *ctx,
 {
   const TidingsStoreFolder *folder = ctx_folder (ctx, group->folder_id, error);
   g_autoptr(GArray) ids = NULL;
-  g_autoptr(JsonBuilder) builder = NULL;
+  OpHead head = { 0, };
   int imap;
 
   if (folder == NULL || (imap = ctx_folder_is_imap (ctx, folder, error)) < 0)
@@ -611,16 +625,9 @@ expunge_group (Ctx              *ctx,
   if (!imap)
     return TRUE;
 
-  builder = json_builder_new ();
-  json_builder_begin_object (builder);
-  add_folder_members (builder, "folder", "path", folder);
-  json_builder_set_member_name (builder, "messages");
-  json_builder_begin_array (builder);
-  for (guint i = 0; i < group->messages->len; i++)
-    add_item (builder, group->messages->pdata[i], 0);
-  json_builder_end_array (builder);
-  json_builder_end_object (builder);
-  return enqueue (ctx->store, folder->account_id, TIDINGS_MAIL_OP_EXPUNGE, builder, error);
+  head.kind = TIDINGS_MAIL_OP_EXPUNGE;
+  head.folder = folder;
+  return enqueue_items (ctx->store, &head, group->messages, NULL, error);
 }
 
 TidingsMailUndo *
