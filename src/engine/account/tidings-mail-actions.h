@@ -7,6 +7,8 @@
  * server (tidings-imap-replay.h); either both are written or neither. For
  * "pop3" and "local" accounts the change is local only (POP3's "leave until
  * deleted locally" policy sees a deletion as the row being gone).
+ * Call them where the read-write store lives (the engine thread); the
+ * engine then kicks the account's replay (tidings-imap-replay.h).
  *
  * Operation kinds and payloads (JSON objects, see tidings-mail-actions.c):
  *

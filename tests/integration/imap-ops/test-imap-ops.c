@@ -999,6 +999,52 @@ test_move_fallback (void)
   assert_same (env, env->inbox, "INBOX");
 }
 
+/* Many single actions while offline, replayed at once: consecutive flag
+ * operations of a folder go out as one UID STORE. Prints the time. */
+static void
+test_many_flags (void)
+{
+  g_autoptr(Env) env = env_new ("ops-many@example.test");
+  g_autoptr(GError) error = NULL;
+  g_autofree char *status = NULL;
+  guint n = 40;
+  gint64 start;
+
+  /* APPEND through the client: doveadm save takes ~50 ms a message. */
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *text = g_strdup_printf ("Subject: bulk %02u\r\nMessage-ID: <bulk%u@x>\r\n\r\nx\r\n", i, i);
+      g_autoptr(GBytes) bytes = g_bytes_new (text, strlen (text));
+      g_autoptr(GAsyncResult) result = NULL;
+      g_autoptr(TidingsImapCopyResult) appended = NULL;
+
+      tidings_imap_client_append_async (env->client, "INBOX", NULL, 0, bytes, NULL, on_result, &result);
+      appended = tidings_imap_client_append_finish (env->client, wait_result (&result), &error);
+      g_assert_no_error (error);
+    }
+  sync_folder (env, env->inbox);
+  for (guint i = 0; i < n; i++)
+    {
+      gint64 id = local_id (env, env->inbox, i + 1);
+
+      g_assert_true (tidings_mail_actions_change_flags (env->store, &id, 1, TIDINGS_MESSAGE_FLAG_SEEN, 0, &error));
+    }
+  for (guint i = 0; i < n; i += 2)
+    {
+      gint64 id = local_id (env, env->inbox, i + 1);
+
+      g_assert_true (tidings_mail_actions_change_flags (env->store, &id, 1, TIDINGS_MESSAGE_FLAG_FLAGGED, 0, &error));
+    }
+  g_assert_no_error (error);
+  g_assert_cmpuint (n_ops (env), ==, n + n / 2);
+  start = g_get_monotonic_time ();
+  replay_ok (env, n + n / 2);
+  g_test_message ("replayed %u flag operations in %.1f ms", n + n / 2,
+                  (g_get_monotonic_time () - start) / 1000.0);
+  g_assert_cmpint (tidings_testbed_status (bed, env->user, "INBOX", "unseen", &error), ==, 0);
+  assert_same (env, env->inbox, "INBOX");
+}
+
 /* The same with the account's real folder sync (tidings-imap-folder-sync.h)
  * instead of the stand-in: replayed actions leave nothing for it to fix,
  * and a dropped operation's "full resync" mark brings the server's truth
@@ -1112,5 +1158,6 @@ main (int   argc,
   g_test_add_func ("/imap-ops/refused", test_refused);
   g_test_add_func ("/imap-ops/move-fallback", test_move_fallback);
   g_test_add_func ("/imap-ops/with-account-sync", test_with_account_sync);
+  g_test_add_func ("/imap-ops/many-flags", test_many_flags);
   return g_test_run ();
 }
