@@ -12,7 +12,6 @@
 #include <string.h>
 
 #include <glib/gi18n-lib.h>
-#include <json-glib/json-glib.h>
 
 #include "tidings-ingest.h"
 #include "tidings-mail-actions-private.h"
@@ -153,114 +152,6 @@ collect_groups (Ctx           *ctx,
   return g_steal_pointer (&groups);
 }
 
-/* Payloads ------------------------------------------------------------------- */
-
-static void
-add_folder_members (JsonBuilder              *builder,
-                    const char               *id_key,
-                    const char               *path_key,
-                    const TidingsStoreFolder *folder)
-{
-  json_builder_set_member_name (builder, id_key);
-  json_builder_add_int_value (builder, folder->id);
-  json_builder_set_member_name (builder, path_key);
-  json_builder_add_string_value (builder, folder->path);
-}
-
-static void
-add_item (JsonBuilder               *builder,
-          const TidingsStoreMessage *message,
-          gint64                     copy_id)
-{
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "id");
-  json_builder_add_int_value (builder, message->id);
-  json_builder_set_member_name (builder, "uid");
-  json_builder_add_int_value (builder, message->uid);
-  if (message->uid <= 0 && message->message_id != NULL)
-    {
-      json_builder_set_member_name (builder, "mid");
-      json_builder_add_string_value (builder, message->message_id);
-    }
-  if (copy_id > 0)
-    {
-      json_builder_set_member_name (builder, "copy");
-      json_builder_add_int_value (builder, copy_id);
-    }
-  json_builder_end_object (builder);
-}
-
-static void
-add_string_array (JsonBuilder        *builder,
-                  const char         *key,
-                  const char * const *strings)
-{
-  json_builder_set_member_name (builder, key);
-  json_builder_begin_array (builder);
-  for (guint i = 0; strings != NULL && strings[i] != NULL; i++)
-    json_builder_add_string_value (builder, strings[i]);
-  json_builder_end_array (builder);
-}
-
-static gboolean
-enqueue (TidingsStore  *store,
-         gint64         account_id,
-         const char    *kind,
-         JsonBuilder   *builder,
-         GError       **error)
-{
-  g_autoptr(JsonNode) root = json_builder_get_root (builder);
-  g_autofree char *payload = json_to_string (root, FALSE);
-
-  return tidings_store_enqueue_operation (store, account_id, kind, payload, NULL, error);
-}
-
-/* What an operation carrying messages says besides them. */
-typedef struct
-{
-  const char                *kind;
-  const TidingsStoreFolder  *folder;
-  const TidingsStoreFolder  *dest;     /* move, copy */
-  const char * const        *add;      /* flags */
-  const char * const        *remove;   /* flags */
-} OpHead;
-
-/* Queues @messages (TidingsStoreMessage) as operations of at most
- * TIDINGS_MAIL_OP_MAX_ITEMS each, so that no payload or command grows
- * with the selection; @copies (optional) gives each one's copy. */
-static gboolean
-enqueue_items (TidingsStore  *store,
-               const OpHead  *head,
-               GPtrArray     *messages,
-               GArray        *copies,
-               GError       **error)
-{
-  for (guint start = 0; start < messages->len; start += TIDINGS_MAIL_OP_MAX_ITEMS)
-    {
-      g_autoptr(JsonBuilder) builder = json_builder_new ();
-      guint end = MIN (messages->len, start + TIDINGS_MAIL_OP_MAX_ITEMS);
-
-      json_builder_begin_object (builder);
-      add_folder_members (builder, "folder", "path", head->folder);
-      if (head->dest != NULL)
-        add_folder_members (builder, "dest", "dest_path", head->dest);
-      if (head->add != NULL || head->remove != NULL)
-        {
-          add_string_array (builder, "add", head->add);
-          add_string_array (builder, "remove", head->remove);
-        }
-      json_builder_set_member_name (builder, "messages");
-      json_builder_begin_array (builder);
-      for (guint i = start; i < end; i++)
-        add_item (builder, messages->pdata[i], copies != NULL ? g_array_index (copies, gint64, i) : 0);
-      json_builder_end_array (builder);
-      json_builder_end_object (builder);
-      if (!enqueue (store, head->folder->account_id, head->kind, builder, error))
-        return FALSE;
-    }
-  return TRUE;
-}
-
 static GArray *
 message_ids_of (GPtrArray *messages)
 {
@@ -316,7 +207,7 @@ flags_group (Ctx          *ctx,
   head.folder = folder;
   head.add = (const char * const *) add_names->pdata;
   head.remove = (const char * const *) remove_names->pdata;
-  return enqueue_items (ctx->store, &head, changed, NULL, error);
+  return _tidings_mail_enqueue_items (ctx->store, &head, changed, NULL, error);
 }
 
 gboolean
@@ -385,7 +276,7 @@ keywords_group (Ctx                *ctx,
   head.folder = folder;
   head.add = (const char * const *) effective_add->pdata;
   head.remove = remove;
-  return enqueue_items (ctx->store, &head, changed, NULL, error);
+  return _tidings_mail_enqueue_items (ctx->store, &head, changed, NULL, error);
 }
 
 gboolean
@@ -472,7 +363,7 @@ move_group (Ctx                       *ctx,
   head.kind = TIDINGS_MAIL_OP_MOVE;
   head.folder = source;
   head.dest = dest;
-  return enqueue_items (ctx->store, &head, group->messages, NULL, error);
+  return _tidings_mail_enqueue_items (ctx->store, &head, group->messages, NULL, error);
 }
 
 static TidingsMailUndo *
@@ -569,7 +460,7 @@ copy_group (Ctx                       *ctx,
   head.kind = TIDINGS_MAIL_OP_COPY;
   head.folder = source;
   head.dest = dest;
-  return enqueue_items (ctx->store, &head, group->messages, copies, error);
+  return _tidings_mail_enqueue_items (ctx->store, &head, group->messages, copies, error);
 }
 
 gboolean
@@ -627,7 +518,7 @@ expunge_group (Ctx              *ctx,
 
   head.kind = TIDINGS_MAIL_OP_EXPUNGE;
   head.folder = folder;
-  return enqueue_items (ctx->store, &head, group->messages, NULL, error);
+  return _tidings_mail_enqueue_items (ctx->store, &head, group->messages, NULL, error);
 }
 
 TidingsMailUndo *
@@ -701,9 +592,9 @@ tidings_mail_actions_empty_folder (TidingsStore  *store,
     {
       builder = json_builder_new ();
       json_builder_begin_object (builder);
-      add_folder_members (builder, "folder", "path", folder);
+      _tidings_mail_add_folder_members (builder, "folder", "path", folder);
       json_builder_end_object (builder);
-      if (!enqueue (store, folder->account_id, TIDINGS_MAIL_OP_EMPTY_FOLDER, builder, error))
+      if (!_tidings_mail_enqueue (store, folder->account_id, TIDINGS_MAIL_OP_EMPTY_FOLDER, builder, error))
         return FALSE;
     }
   if (!tidings_store_transaction_commit (tx, error))
@@ -755,12 +646,12 @@ tidings_mail_actions_append (TidingsStore  *store,
       json_builder_begin_object (builder);
       json_builder_set_member_name (builder, "message");
       json_builder_add_int_value (builder, id);
-      add_folder_members (builder, "folder", "path", folder);
-      add_string_array (builder, "flags", (const char * const *) flag_names->pdata);
+      _tidings_mail_add_folder_members (builder, "folder", "path", folder);
+      _tidings_mail_add_string_array (builder, "flags", (const char * const *) flag_names->pdata);
       json_builder_set_member_name (builder, "internal_date");
       json_builder_add_int_value (builder, message->internal_date);
       json_builder_end_object (builder);
-      if (!enqueue (store, folder->account_id, TIDINGS_MAIL_OP_APPEND, builder, error))
+      if (!_tidings_mail_enqueue (store, folder->account_id, TIDINGS_MAIL_OP_APPEND, builder, error))
         return FALSE;
     }
   if (!tidings_store_transaction_commit (tx, error))
