@@ -251,6 +251,8 @@ _tidings_imap_account_login_async (TidingsImapAccount  *self,
   if (self->tls_database != NULL)
     tidings_connection_set_tls_database (connection, self->tls_database);
   op->client = tidings_imap_client_new (connection);
+  if (self->options & TIDINGS_IMAP_ACCOUNT_OPTION_NO_COMPRESS)
+    tidings_imap_client_set_compress (op->client, FALSE);
   tidings_imap_client_connect_async (op->client, cancellable, on_connected, task);
 }
 
@@ -623,16 +625,12 @@ on_replayed (GObject      *source,
   GError *error = NULL;
   guint n_done = 0;
 
-  /* Ops that failed for the network stay queued; the pass goes on. */
+  /* Refusals end a run successfully; an error is the connection's or the
+   * store's, and the pass could not go on either (ops stay queued). */
   if (!tidings_imap_replay_run_finish (result, &n_done, &error))
     {
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        {
-          sync_done (self, task, error);
-          return;
-        }
-      g_warning ("Replaying queued operations failed: %s", error->message);
-      g_clear_error (&error);
+      sync_done (self, task, error);
+      return;
     }
   sync_list (self, task);
 }
@@ -917,6 +915,8 @@ options_from_environment (void)
         options |= TIDINGS_IMAP_ACCOUNT_OPTION_NO_QRESYNC;
       else if (g_ascii_strcasecmp (words[i], "condstore") == 0)
         options |= TIDINGS_IMAP_ACCOUNT_OPTION_NO_CONDSTORE | TIDINGS_IMAP_ACCOUNT_OPTION_NO_QRESYNC;
+      else if (g_ascii_strcasecmp (words[i], "compress") == 0)
+        options |= TIDINGS_IMAP_ACCOUNT_OPTION_NO_COMPRESS;
     }
   return options;
 }

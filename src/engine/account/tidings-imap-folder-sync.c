@@ -79,6 +79,8 @@ typedef struct
   /* New messages, fetched from the top down. */
   TidingsImapSequenceSet       *new_uids;
   gint                          range_index;
+  guint                         in_flight;       /* batch fetches running */
+  gboolean                      done;            /* finish() or fail() ran */
   guint64                       range_top;
   guint                         new_total;
   guint                         new_done;
@@ -530,25 +532,41 @@ on_header_fetch (TidingsImapFetch  *fetch,
   }
 }
 
+/* Two batches are kept in flight: the server prepares the next one while
+ * this side writes the last one to disk. Each fetch holds a reference on
+ * the task; the task's own reference goes with finish() or fail(). */
+#define BATCHES_IN_FLIGHT 2
+
 static void
 on_batch_fetched (GObject      *source,
                   GAsyncResult *result,
                   gpointer      user_data)
 {
-  GTask *task = user_data;
+  g_autoptr(GTask) task = user_data;
   FolderSync *fs = g_task_get_task_data (task);
   GError *error = NULL;
 
+  fs->in_flight--;
   tidings_imap_client_uid_fetch_finish (fs->client, result, &error);
-  if (!check (task, error))
-    return;
-  if (fs->range_index < 0)
+  if (fs->done)
     {
+      g_clear_error (&error);
+      return;
+    }
+  if (!check (task, error))
+    {
+      fs->done = TRUE;
+      return;
+    }
+  if (fs->range_index < 0 && fs->in_flight == 0)
+    {
+      fs->done = TRUE;
       finish (task);    /* the state goes into the last batch's transaction */
       return;
     }
   if (!flush (fs, FALSE, &error))
     {
+      fs->done = TRUE;
       fail (task, error);
       return;
     }
@@ -561,23 +579,36 @@ static void
 fetch_next_batch (GTask *task)
 {
   FolderSync *fs = g_task_get_task_data (task);
-  g_autoptr(TidingsImapSequenceSet) batch = NULL;
   GError *error = NULL;
 
   if (g_cancellable_set_error_if_cancelled (g_task_get_cancellable (task), &error))
     {
-      fail (task, error);
+      if (fs->in_flight == 0)
+        {
+          fs->done = TRUE;
+          fail (task, error);
+        }
+      else
+        g_clear_error (&error);   /* the running fetch reports it */
       return;
     }
-  batch = take_batch (fs);
-  if (tidings_imap_sequence_set_is_empty (batch))
+  while (fs->in_flight < BATCHES_IN_FLIGHT && fs->range_index >= 0)
     {
-      finish (task);
-      return;
+      g_autoptr(TidingsImapSequenceSet) batch = take_batch (fs);
+
+      if (tidings_imap_sequence_set_is_empty (batch))
+        break;
+      fs->in_flight++;
+      tidings_imap_client_uid_fetch_async (fs->client, batch, TIDINGS_IMAP_HEADER_ATTRIBUTES,
+                                           0, FALSE, on_header_fetch, fs,
+                                           g_task_get_cancellable (task), on_batch_fetched,
+                                           g_object_ref (task));
     }
-  tidings_imap_client_uid_fetch_async (fs->client, batch, TIDINGS_IMAP_HEADER_ATTRIBUTES,
-                                       0, FALSE, on_header_fetch, fs,
-                                       g_task_get_cancellable (task), on_batch_fetched, task);
+  if (fs->in_flight == 0)
+    {
+      fs->done = TRUE;
+      finish (task);
+    }
 }
 
 static void
