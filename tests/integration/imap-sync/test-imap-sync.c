@@ -12,6 +12,7 @@
 
 #include <glib/gstdio.h>
 
+#include "imap/tidings-imap-error.h"
 #include "imap-sync-util.h"
 #include "tidings-engine.h"
 
@@ -556,6 +557,137 @@ test_idle_push (void)
   fixture_close (&f);
 }
 
+/* Reconnect after the server went away ----------------------------------------- */
+
+typedef struct
+{
+  TidingsImapAccountState last;
+  gboolean                went_down;
+  gboolean                back_online;
+  gboolean                got_new;
+} ReconnectWait;
+
+static void
+on_reconnect_state (TidingsImapAccount      *account,
+                    TidingsImapAccountState  state,
+                    const char              *message,
+                    gpointer                 user_data)
+{
+  ReconnectWait *r = user_data;
+
+  r->last = state;
+  if (state != TIDINGS_IMAP_ACCOUNT_ONLINE)
+    r->went_down = TRUE;
+  else if (r->went_down)
+    r->back_online = TRUE;
+}
+
+static void
+on_reconnect_event (TidingsImapAccount *account,
+                    const char         *kind,
+                    gint64              folder_id,
+                    gint64              message_id,
+                    guint               uid,
+                    gpointer            user_data)
+{
+  if (g_str_equal (kind, "new"))
+    ((ReconnectWait *) user_data)->got_new = TRUE;
+}
+
+static void
+test_reconnect (void)
+{
+  Fixture f = { 0, };
+  ReconnectWait r = { 0, };
+  PushWait p = { 0, };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) message = NULL;
+  gboolean settled = FALSE;
+
+  fixture_open (&f, 0);
+  g_signal_connect (f.account, "state-changed", G_CALLBACK (on_state), &p);
+  tidings_imap_account_start (f.account);
+  g_assert_true (sync_test_wait (&p.online, 10000));
+  sync_test_wait (&settled, 1000);
+
+  g_signal_connect (f.account, "state-changed", G_CALLBACK (on_reconnect_state), &r);
+  g_assert_true (tidings_testbed_stop_servers (f.bed, "mail", TRUE, &error));
+  g_assert_no_error (error);
+  g_assert_true (sync_test_wait (&r.went_down, 5000));
+  g_assert_cmpint (r.last, !=, TIDINGS_IMAP_ACCOUNT_ONLINE);
+  g_assert_true (tidings_testbed_start_servers (f.bed, "mail", &error));
+  g_assert_no_error (error);
+  /* Backoff starts at 1 s. */
+  g_assert_true (sync_test_wait (&r.back_online, 10000));
+
+  settled = FALSE;
+  sync_test_wait (&settled, 1000);
+  g_signal_connect (f.account, "message-event", G_CALLBACK (on_reconnect_event), &r);
+  message = sync_test_message ("After the outage", "x", g_get_real_time () / G_USEC_PER_SEC);
+  g_assert_true (tidings_testbed_lmtp_deliver (f.bed, USER, message, &error));
+  g_assert_no_error (error);
+  g_assert_true (sync_test_wait (&r.got_new, 5000));
+
+  tidings_imap_account_stop (f.account);
+  settled = FALSE;
+  sync_test_wait (&settled, 300);
+  fixture_close (&f);
+}
+
+/* A password the server refuses ---------------------------------------------------- */
+
+static void
+on_error_state (TidingsImapAccount      *account,
+                TidingsImapAccountState  state,
+                const char              *message,
+                gpointer                 user_data)
+{
+  if (state == TIDINGS_IMAP_ACCOUNT_ERROR)
+    {
+      g_free (*(char **) user_data);
+      *(char **) user_data = g_strdup (message);
+    }
+}
+
+static void
+test_wrong_password (void)
+{
+  g_autoptr(TidingsTestbed) bed = tidings_testbed_get_or_skip ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *data_dir = g_dir_make_tmp ("imap-sync-XXXXXX", &error);
+  g_autoptr(TidingsStore) store = tidings_store_open (data_dir, &error);
+  g_autoptr(TidingsStoreAccount) account = NULL;
+  g_autoptr(TidingsImapAccount) imap = NULL;
+  g_autofree char *message = NULL;
+  gint64 id;
+
+  g_assert_no_error (error);
+  id = sync_test_add_account (store, bed, USER, 0);
+  account = tidings_store_get_account (store, id, &error);
+  g_assert_no_error (error);
+  {
+    char *wrong = g_strdup_printf ("{\"incoming\": {\"host\": \"%s\", \"port\": %u, \"security\": \"tls\","
+                                   " \"user\": \"%s\", \"password_command\": \"echo wrong\"}}",
+                                   bed->host, bed->imaps_port, USER);
+
+    g_free (account->settings);
+    account->settings = wrong;
+  }
+  g_assert_true (tidings_store_update_account (store, account, &error));
+  g_assert_no_error (error);
+  imap = tidings_imap_account_new (store, id, &error);
+  g_assert_no_error (error);
+  g_signal_connect (imap, "state-changed", G_CALLBACK (on_error_state), &message);
+  g_assert_false (sync_test_run (imap, NULL, TIDINGS_IMAP_SYNC_NONE, NULL, &error));
+  g_assert_error (error, TIDINGS_IMAP_ERROR, TIDINGS_IMAP_ERROR_AUTHENTICATION);
+  g_assert_nonnull (message);
+  g_test_message ("state message: %s", message);
+  g_assert_nonnull (strstr (message, "rejected the password"));
+  g_clear_object (&imap);
+  g_clear_object (&store);
+  rm_rf (data_dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -571,5 +703,7 @@ main (int   argc,
   g_test_add_func ("/imap-sync/bodies", test_bodies);
   g_test_add_func ("/imap-sync/fetch-body-search", test_fetch_body_and_search);
   g_test_add_func ("/imap-sync/idle-push", test_idle_push);
+  g_test_add_func ("/imap-sync/reconnect", test_reconnect);
+  g_test_add_func ("/imap-sync/wrong-password", test_wrong_password);
   return g_test_run ();
 }
