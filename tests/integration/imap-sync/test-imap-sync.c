@@ -489,7 +489,10 @@ typedef struct
 {
   gboolean online;
   gboolean got_new;
+  gboolean got_changed;
+  gboolean got_vanished;
   gint64   when;
+  guint    uid;
 } PushWait;
 
 static void
@@ -517,6 +520,17 @@ on_push_event (TidingsImapAccount *account,
   if (g_str_equal (kind, "new") && !p->got_new)
     {
       p->got_new = TRUE;
+      p->uid = uid;
+      p->when = g_get_monotonic_time ();
+    }
+  else if (g_str_equal (kind, "changed") && uid == p->uid && p->uid != 0)
+    {
+      p->got_changed = TRUE;
+      p->when = g_get_monotonic_time ();
+    }
+  else if (g_str_equal (kind, "vanished") && uid == p->uid && p->uid != 0)
+    {
+      p->got_vanished = TRUE;
       p->when = g_get_monotonic_time ();
     }
 }
@@ -548,6 +562,25 @@ test_idle_push (void)
   g_test_message ("IDLE: delivery to store event in %.0f ms", (p.when - sent) / 1000.0);
   g_assert_cmpint (p.when - sent, <=, 2 * G_USEC_PER_SEC);
   g_assert_cmpint (find_by_subject (&f, "Pushed"), >, 0);
+
+  /* Another device flags it, then deletes it: both reach us by IDLE. */
+  {
+    g_autofree char *uid = g_strdup_printf ("%u", p.uid);
+
+    sent = g_get_monotonic_time ();
+    g_free (doveadm (&f, "flags", "add", "-u", USER, "\\Flagged", "mailbox", "INBOX", "uid", uid, NULL));
+    g_assert_true (sync_test_wait (&p.got_changed, 5000));
+    g_test_message ("IDLE: flag change to store event in %.0f ms", (p.when - sent) / 1000.0);
+    g_assert_cmpint (p.when - sent, <=, 2 * G_USEC_PER_SEC);
+
+    sent = g_get_monotonic_time ();
+    g_free (doveadm (&f, "expunge", "-u", USER, "mailbox", "INBOX", "uid", uid, NULL));
+    g_assert_true (sync_test_wait (&p.got_vanished, 5000));
+    g_test_message ("IDLE: expunge to store event in %.0f ms", (p.when - sent) / 1000.0);
+    g_assert_cmpint (p.when - sent, <=, 2 * G_USEC_PER_SEC);
+    g_assert_cmpint (find_by_subject (&f, "Pushed"), ==, 0);
+  }
+  g_assert_cmpuint (sync_test_assert_equal (f.store, f.bed, USER, f.account_id, "INBOX"), ==, 20);
 
   tidings_imap_account_stop (f.account);
   g_assert_false (tidings_imap_account_is_started (f.account));
