@@ -9,8 +9,6 @@
 #include "tidings-imap-client-private.h"
 #include "tidings-imap-data.h"
 
-#define IDLE_TIMEOUT_MS (31 * 60 * 1000)
-
 /* ---- LIST ------------------------------------------------------------- */
 
 typedef struct
@@ -513,9 +511,8 @@ idle_continuation (TidingsImapClient   *self,
   if (idle->idling)
     return;
   idle->idling = TRUE;
-  /* Servers may stay silent for 30 minutes while idling. */
-  self->saved_timeout = tidings_reader_get_timeout (self->reader);
-  tidings_reader_set_timeout (self->reader, IDLE_TIMEOUT_MS);
+  /* From the next read on (see ensure_reading). */
+  self->long_timeout = TRUE;
   if (idle->done_wanted)
     send_done (self, command);
 }
@@ -528,8 +525,7 @@ idle_done_hook (TidingsImapClient   *self,
 {
   IdleData *idle = command->data;
 
-  if (idle->idling && self->reader)
-    tidings_reader_set_timeout (self->reader, self->saved_timeout);
+  self->long_timeout = FALSE;
   if (self->idle == command)
     self->idle = NULL;
   if (error)

@@ -13,6 +13,9 @@
 
 G_BEGIN_DECLS
 
+/* Servers may stay silent for 30 minutes while idling. */
+#define TIDINGS_IMAP_IDLE_TIMEOUT_MS (31 * 60 * 1000)
+
 struct _TidingsImapClient
 {
   GObject                  parent_instance;
@@ -58,7 +61,10 @@ struct _TidingsImapClient
 
   TidingsImapCommand      *idle;                  /* the running IDLE */
   gboolean                 idle_done_sent;
-  guint                    saved_timeout;
+  guint                    read_timeout;          /* the connection's */
+  gboolean                 long_timeout;          /* idling: 31 minutes */
+  gboolean                 background_read;
+  GCancellable            *background_cancellable;
 };
 
 typedef enum

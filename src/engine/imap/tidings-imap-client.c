@@ -50,6 +50,7 @@ tidings_imap_client_finalize (GObject *object)
   g_clear_object (&self->writer);
   g_clear_object (&self->parser);
   g_clear_object (&self->io_cancellable);
+  g_clear_object (&self->background_cancellable);
   g_clear_pointer (&self->capabilities, tidings_imap_capabilities_unref);
   g_clear_pointer (&self->server_id, g_hash_table_unref);
   g_clear_pointer (&self->selected, tidings_imap_select_info_free);
@@ -311,6 +312,8 @@ tidings_imap_client_fail (TidingsImapClient *self,
   self->closed = TRUE;
   self->state = TIDINGS_IMAP_CLIENT_STATE_DISCONNECTED;
   g_cancellable_cancel (self->io_cancellable);
+  if (self->background_cancellable)
+    g_cancellable_cancel (self->background_cancellable);
   tidings_connection_close (self->connection);
 
   /* The BYE said why the server hung up; that is the better message. */

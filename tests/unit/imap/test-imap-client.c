@@ -532,6 +532,63 @@ test_fetch_callback_aborts (void)
   fixture_clear (&f);
 }
 
+/* Between commands a background read still notices what the server says:
+ * an EXISTS, then a BYE and the drop, with no command running. */
+static void
+test_unsolicited_between_commands (void)
+{
+  static const char *const script[] = {
+    SELECTED_START,
+    "Z100",
+    ">* 4 EXISTS",
+    "Z100",
+    ">* BYE idle for too long",
+    "X",
+    NULL
+  };
+  Fixture f;
+  GError *error = NULL;
+  g_autoptr(TidingsImapSelectInfo) info = NULL;
+  gboolean timed_out = FALSE;
+  guint timer;
+
+  start_logged_in (&f, script);
+  info = do_select (&f, "INBOX", NULL, &error);
+  g_assert_no_error (error);
+  timer = g_timeout_add (NET_TEST_WAIT_MS, imap_test_timed_out, &timed_out);
+  while (!f.closed && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_false (timed_out);
+  g_source_remove (timer);
+  g_assert_cmpstr (f.events->str, ==, "exists 4;closed;");
+  g_assert_error (f.closed_error, TIDINGS_IMAP_ERROR, TIDINGS_IMAP_ERROR_BYE);
+  g_assert_nonnull (strstr (f.closed_error->message, "idle for too long"));
+  g_assert_cmpint (tidings_imap_client_get_state (f.client), ==, TIDINGS_IMAP_CLIENT_STATE_DISCONNECTED);
+  fixture_stop (&f);
+  fixture_clear (&f);
+}
+
+/* A client dropped without close() while a background read waits is
+ * finalized, and hangs up. */
+static void
+test_unref_without_close (void)
+{
+  static const char *const script[] = { PLAIN_START, "~", NULL };
+  Fixture f;
+  GWeakRef weak;
+
+  start_logged_in (&f, script);
+  g_weak_ref_init (&weak, f.client);
+  g_clear_object (&f.client);
+  g_assert_null (g_weak_ref_get (&weak));
+  g_weak_ref_clear (&weak);
+  /* The server sees the connection end. */
+  net_test_server_free (f.server);
+  f.server = NULL;
+  g_assert_true (f.script.s.saw_eof);
+  fixture_clear (&f);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -549,6 +606,8 @@ main (int argc, char **argv)
   g_test_add_func ("/imap/client/fetch/stream-many", test_fetch_streams_many);
   g_test_add_func ("/imap/client/fetch/callback-aborts", test_fetch_callback_aborts);
   g_test_add_func ("/imap/client/end/bye", test_bye_during_command);
+  g_test_add_func ("/imap/client/end/between-commands", test_unsolicited_between_commands);
+  g_test_add_func ("/imap/client/end/unref-without-close", test_unref_without_close);
   g_test_add_func ("/imap/client/end/drop", test_drop_during_commands);
   g_test_add_func ("/imap/client/end/drop-mid-literal", test_drop_mid_literal);
   g_test_add_func ("/imap/client/end/huge-literal", test_huge_literal);
