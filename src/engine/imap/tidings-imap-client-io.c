@@ -75,6 +75,15 @@ tidings_imap_client_command_new (TidingsImapClient *self,
   return command;
 }
 
+void
+tidings_imap_command_set_task (TidingsImapCommand *command,
+                               GTask              *task)
+{
+  GCancellable *cancellable = g_task_get_cancellable (task);
+
+  g_set_object (&command->cancellable, cancellable);
+}
+
 static void
 on_write_done (GObject      *source,
                GAsyncResult *result,
@@ -147,6 +156,15 @@ pump (TidingsImapClient *self)
     {
       TidingsImapCommandPart *part;
 
+      if (command->cancellable && g_cancellable_is_cancelled (command->cancellable))
+        {
+          g_autoptr(GError) error = NULL;
+
+          g_cancellable_set_error_if_cancelled (command->cancellable, &error);
+          command->done (self, command, NULL, error);
+          tidings_imap_command_free (command);
+          continue;
+        }
       g_queue_push_tail (&self->running, command);
       debug_command (self, command);
       if (command->sent)

@@ -745,6 +745,7 @@ tidings_imap_client_login_async (TidingsImapClient   *self,
   command->done = login_done;
   command->data = login;
   command->data_free = login_data_free;
+  tidings_imap_command_set_task (command, task);
   tidings_imap_client_submit (self, command);
 }
 

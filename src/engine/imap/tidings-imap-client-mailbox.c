@@ -91,6 +91,7 @@ send_list (TidingsImapClient *self,
   command->done = list_done;
   command->data = list;
   command->data_free = list_data_free;
+  tidings_imap_command_set_task (command, task);
   tidings_imap_client_submit (self, command);
 }
 
@@ -192,6 +193,7 @@ single_command (TidingsImapClient *self,
   command->done = single_done;
   command->data = single;
   command->data_free = single_data_free;
+  tidings_imap_command_set_task (command, task);
   return command;
 }
 
@@ -420,6 +422,7 @@ tidings_imap_client_select_async (TidingsImapClient              *self,
   command->done = select_done;
   command->data = select;
   command->data_free = select_data_free;
+  tidings_imap_command_set_task (command, task);
   tidings_imap_client_submit (self, command);
 }
 
@@ -534,11 +537,24 @@ idle_done_hook (TidingsImapClient   *self,
     g_task_return_boolean (idle->task, TRUE);
 }
 
+static gboolean
+idle_done_later (gpointer user_data)
+{
+  tidings_imap_client_idle_done (user_data);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 idle_cancelled (GCancellable *cancellable,
                 gpointer      user_data)
 {
-  tidings_imap_client_idle_done (user_data);
+  /* Not from inside the "cancelled" emission: ending the IDLE may free
+   * the handler's data, and disconnecting there would wait for itself. */
+  TidingsImapClient *self = user_data;
+  g_autoptr(GSource) source = g_idle_source_new ();
+
+  g_source_set_callback (source, idle_done_later, g_object_ref (self), g_object_unref);
+  g_source_attach (source, self->context);
 }
 
 void
@@ -577,6 +593,7 @@ tidings_imap_client_idle_async (TidingsImapClient   *self,
   command->done = idle_done_hook;
   command->data = idle;
   command->data_free = idle_data_free;
+  tidings_imap_command_set_task (command, task);
   self->idle = command;
   self->idle_done_sent = FALSE;
   if (cancellable)

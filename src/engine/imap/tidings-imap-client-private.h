@@ -55,6 +55,7 @@ struct _TidingsImapClient
   GTask                   *connect_task;
   char                    *last_line;             /* the line a literal follows */
   GCancellable            *io_cancellable;
+  GMainContext            *context;               /* the thread's it was made on */
   GError                  *bye_error;
   gboolean                 closed;
   gboolean                 logging_out;
@@ -86,6 +87,10 @@ TidingsImapLiteralMode tidings_imap_client_literal_mode (TidingsImapClient *self
 /* A new command with a fresh tag; @name is its keyword(s), already added. */
 TidingsImapCommand *tidings_imap_client_command_new  (TidingsImapClient   *self,
                                                       const char          *name);
+/* A command sent for @task: dropped (failing with CANCELLED) if the
+ * task's cancellable fires before it goes out. */
+void                tidings_imap_command_set_task    (TidingsImapCommand  *command,
+                                                      GTask               *task);
 /* Queues a closed command; it is sent as soon as nothing holds the queue. */
 void                tidings_imap_client_submit       (TidingsImapClient   *self,
                                                       TidingsImapCommand  *command);

@@ -589,6 +589,69 @@ test_unref_without_close (void)
   fixture_clear (&f);
 }
 
+/* A command cancelled while queued is never sent; a cancelled IDLE sends
+ * DONE. */
+static void
+test_cancel (void)
+{
+  static const char *const script[] = {
+    ">* OK [CAPABILITY IMAP4rev1] ready",
+    "<",
+    ">t1 OK [CAPABILITY IMAP4rev1 IDLE] in",
+    "<",         /* t2 APPEND {3} */
+    "Z100",
+    ">+ go",
+    "<",         /* abc */
+    ">t2 OK stored",
+    "<",         /* t4 IDLE (t3 NOOP was cancelled) */
+    ">+ idling",
+    "<",         /* DONE */
+    ">t4 OK done",
+    NULL
+  };
+  Fixture f;
+  GError *error = NULL;
+  g_autoptr(GBytes) message = g_bytes_new_static ("abc", 3);
+  g_autoptr(GCancellable) noop_cancel = g_cancellable_new ();
+  g_autoptr(GCancellable) idle_cancel = g_cancellable_new ();
+  NetTestWait w1 = { 0 }, w2 = { 0 }, w3 = { 0 };
+  g_autoptr(GAsyncResult) r1 = NULL;
+  g_autoptr(GAsyncResult) r2 = NULL;
+  g_autoptr(GAsyncResult) r3 = NULL;
+  TidingsImapCopyResult *copy;
+
+  fixture_start (&f, script, TIDINGS_SECURITY_NONE);
+  g_assert_true (do_connect (&f, &error));
+  g_assert_true (do_login (&f, "ann", "pw", &error));
+  tidings_imap_client_append_async (f.client, "INBOX", NULL, 0, message, NULL, net_test_wait_cb, &w1);
+  tidings_imap_client_noop_async (f.client, noop_cancel, net_test_wait_cb, &w2);
+  g_cancellable_cancel (noop_cancel);
+  r2 = net_test_wait (&w2);
+  g_assert_false (tidings_imap_client_noop_finish (f.client, r2, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_error (&error);
+  r1 = net_test_wait (&w1);
+  copy = tidings_imap_client_append_finish (f.client, r1, &error);
+  g_assert_no_error (error);
+  g_assert_null (copy);
+
+  tidings_imap_client_idle_async (f.client, idle_cancel, net_test_wait_cb, &w3);
+  while (!tidings_imap_client_is_idling (f.client))
+    g_main_context_iteration (NULL, TRUE);
+  g_cancellable_cancel (idle_cancel);
+  r3 = net_test_wait (&w3);
+  g_assert_false (tidings_imap_client_idle_finish (f.client, r3, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_error (&error);
+  g_assert_cmpstr (fixture_stop (&f), ==,
+                   "t1 LOGIN \"ann\" \"pw\"\n"
+                   "t2 APPEND INBOX {3}\n"
+                   "abc\n"
+                   "t4 IDLE\n"
+                   "DONE\n");
+  fixture_clear (&f);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -598,6 +661,7 @@ main (int argc, char **argv)
   g_test_add_func ("/imap/client/greeting/preauth-bye", test_greeting_preauth_and_bye);
   g_test_add_func ("/imap/client/greeting/preauth-starttls", test_preauth_on_starttls);
   g_test_add_func ("/imap/client/pipelining", test_pipelining);
+  g_test_add_func ("/imap/client/cancel", test_cancel);
   g_test_add_func ("/imap/client/literal/append-sync", test_append_sync_literal);
   g_test_add_func ("/imap/client/literal/append-plus", test_append_literal_plus);
   g_test_add_func ("/imap/client/literal/login", test_login_literal);
