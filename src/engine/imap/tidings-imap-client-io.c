@@ -139,7 +139,8 @@ tidings_imap_client_send_parts (TidingsImapClient  *self,
   if (self->holder == command && !command->holds_queue)
     {
       self->holder = NULL;
-      pump (self);
+      if (!self->pumping)
+        pump (self);
     }
 }
 
@@ -151,6 +152,8 @@ pump (TidingsImapClient *self)
 {
   TidingsImapCommand *command;
 
+  /* A loop, not recursion: thousands of queued commands go out in turn. */
+  self->pumping = TRUE;
   while (!self->closed && !self->io_paused && self->holder == NULL
          && (command = g_queue_pop_head (&self->queue)) != NULL)
     {
@@ -176,6 +179,7 @@ pump (TidingsImapClient *self)
         part->wait_continuation = FALSE;
       tidings_imap_client_send_parts (self, command);
     }
+  self->pumping = FALSE;
   ensure_reading (self);
 }
 

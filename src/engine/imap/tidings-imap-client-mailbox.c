@@ -301,8 +301,9 @@ tidings_imap_client_status_finish (TidingsImapClient  *self,
 
 typedef struct
 {
-  GTask *task;
-  char  *mailbox;
+  GTask    *task;
+  char     *mailbox;
+  gboolean  condstore;  /* SELECT ... (CONDSTORE) enables it (RFC 7162) */
 } SelectData;
 
 static void
@@ -371,6 +372,8 @@ select_done (TidingsImapClient   *self,
       return;
     }
   self->state = TIDINGS_IMAP_CLIENT_STATE_SELECTED;
+  if (select->condstore)
+    self->condstore_enabled = TRUE;
   g_task_return_pointer (select->task, tidings_imap_select_info_copy (self->selected),
                          (GDestroyNotify) tidings_imap_select_info_free);
 }
@@ -415,7 +418,10 @@ tidings_imap_client_select_async (TidingsImapClient              *self,
     }
   else if (!tidings_imap_client_is_condstore_enabled (self)
            && tidings_imap_client_has_capability (self, "CONDSTORE"))
-    tidings_imap_command_add_raw (command, " (CONDSTORE)");
+    {
+      tidings_imap_command_add_raw (command, " (CONDSTORE)");
+      select->condstore = TRUE;
+    }
   tidings_imap_command_close (command);
   command->sent = select_sent;
   command->untagged = select_untagged;

@@ -47,6 +47,7 @@ struct _TidingsImapClient
   GQueue                   running;               /* sent, waiting for the tag */
   TidingsImapCommand      *holder;                /* holds back the queue */
   gboolean                 io_paused;             /* STARTTLS / COMPRESS switch */
+  gboolean                 pumping;
   guint                    writes_pending;
   void                   (*on_writes_drained) (TidingsImapClient *self);
 
