@@ -304,6 +304,7 @@ typedef struct
   GTask    *task;
   char     *mailbox;
   gboolean  condstore;  /* SELECT ... (CONDSTORE) enables it (RFC 7162) */
+  gboolean  read_only;  /* EXAMINE */
 } SelectData;
 
 static void
@@ -325,6 +326,7 @@ select_sent (TidingsImapClient  *self,
 
   /* From here on the server talks about the new mailbox. */
   info->name = g_strdup (select->mailbox);
+  info->read_only = select->read_only;  /* until [READ-ONLY] / [READ-WRITE] says */
   info->flags = g_new0 (char *, 1);
   info->permanent_flags = g_new0 (char *, 1);
   g_clear_pointer (&self->selecting, tidings_imap_select_info_free);
@@ -401,6 +403,7 @@ tidings_imap_client_select_async (TidingsImapClient              *self,
   select = g_new0 (SelectData, 1);
   select->task = g_object_ref (task);
   select->mailbox = g_strdup (mailbox);
+  select->read_only = read_only;
   command = tidings_imap_client_command_new (self, read_only ? "EXAMINE" : "SELECT");
   tidings_imap_command_add_raw (command, " ");
   tidings_imap_command_add_mailbox (command, mailbox);

@@ -620,6 +620,18 @@ test_qresync (void)
     }
   first = logged_in (user, TIDINGS_SECURITY_TLS);
   g_assert_true (tidings_imap_client_is_qresync_enabled (first));
+  {
+    Wait w0 = { 0 };
+    g_autoptr(GAsyncResult) r = NULL;
+    g_autoptr(TidingsImapSelectInfo) examined = NULL;
+
+    tidings_imap_client_select_async (first, "INBOX", TRUE, NULL, NULL, wait_cb, &w0);
+    r = wait_result (&w0);
+    examined = tidings_imap_client_select_finish (first, r, &error);
+    g_assert_no_error (error);
+    g_assert_true (examined->read_only);
+    g_assert_cmpuint (examined->exists, ==, 5);
+  }
   before = client_select (first, "INBOX", NULL);
   g_assert_cmpuint (before->exists, ==, 5);
   g_assert_cmpuint (before->highestmodseq, >, 0);
@@ -645,6 +657,7 @@ test_qresync (void)
   g_assert_cmpstr (ev.fetched->str, ==, "2 seen;");
   g_assert_cmpuint (after->exists, ==, 4);
   g_assert_cmpuint (after->highestmodseq, >, before->highestmodseq);
+  g_assert_false (after->read_only);
 
   /* CHANGEDSINCE + VANISHED in a UID FETCH, after one more change. */
   g_clear_pointer (&out, g_free);
