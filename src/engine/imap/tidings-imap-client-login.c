@@ -224,6 +224,7 @@ tidings_imap_client_start_greeting (TidingsImapClient *self)
 {
   g_set_object (&self->reader, tidings_connection_get_reader (self->connection));
   g_set_object (&self->writer, tidings_connection_get_writer (self->connection));
+  self->read_timeout = tidings_reader_get_timeout (self->reader);
   self->greeting_pending = TRUE;
   tidings_imap_client_resume_io (self);
 }
@@ -457,7 +458,8 @@ id_untagged (TidingsImapClient   *self,
     return FALSE;
   g_clear_pointer (&self->server_id, g_hash_table_unref);
   self->server_id = tidings_imap_decode_id (response, NULL);
-  self->quirks |= tidings_imap_quirks_detect_id (self->server_id);
+  self->quirks_learned |= tidings_imap_quirks_detect_id (self->server_id);
+  self->quirks |= self->quirks_learned;
   return TRUE;
 }
 
@@ -659,6 +661,7 @@ build_login_command (TidingsImapClient  *self,
         }
       command = tidings_imap_client_command_new (self, "LOGIN");
       command->sensitive = TRUE;
+      command->log_text = g_strdup_printf ("LOGIN %s", login->user);
       tidings_imap_command_add_raw (command, " ");
       tidings_imap_command_add_string (command, login->user, strlen (login->user));
       tidings_imap_command_add_raw (command, " ");
@@ -672,6 +675,7 @@ build_login_command (TidingsImapClient  *self,
   command->sensitive = TRUE;
   command->holds_queue = TRUE;
   command->continuation = sasl_continuation;
+  command->log_text = g_strdup_printf ("AUTHENTICATE %s", tidings_sasl_mechanism_to_string (mechanism));
   tidings_imap_command_add_printf (command, " %s", tidings_sasl_mechanism_to_string (mechanism));
   if (tidings_imap_client_has_capability (self, "SASL-IR")
       && tidings_sasl_has_initial_response (login->sasl))
@@ -741,6 +745,7 @@ tidings_imap_client_login_async (TidingsImapClient   *self,
   command->done = login_done;
   command->data = login;
   command->data_free = login_data_free;
+  tidings_imap_command_set_task (command, task);
   tidings_imap_client_submit (self, command);
 }
 

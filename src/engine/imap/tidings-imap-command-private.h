@@ -51,8 +51,10 @@ struct _TidingsImapCommand
   guint                        next_part;
   TidingsImapLiteralMode       literal_mode;
   gboolean                     sensitive;    /* LOGIN: never log, refuse before TLS */
+  char                        *log_text;     /* what a log may show of a sensitive one */
   gboolean                     holds_queue;  /* nothing else is sent until it completes */
   gboolean                     barrier;      /* STARTTLS, COMPRESS: pause I/O on OK */
+  GCancellable                *cancellable;  /* cancelled before sending: dropped */
 
   TidingsImapUntaggedHook      untagged;
   TidingsImapContinuationHook  continuation;
