@@ -53,6 +53,23 @@ gboolean     _tidings_imap_replay_batch_merge (ReplayBatch                  *bat
                                                const TidingsStoreOperation  *next);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ReplayBatch, _tidings_imap_replay_batch_free)
 
+/* Keys of the UIDs a run learned for rows that moved on meanwhile. */
+char        *_tidings_imap_replay_resolved_key (gint64                        folder_id,
+                                                gint64                        message_id);
+/* After the server confirmed @batch: new UIDs (COPYUID, APPENDUID) onto
+ * the waiting uid-0 rows, or into @resolved when a row moved on; rows
+ * whose UID the server did not tell are removed for the sync to bring. */
+gboolean     _tidings_imap_replay_apply_reply  (TidingsStore                 *store,
+                                                ReplayBatch                  *batch,
+                                                const TidingsImapCopyResult  *result,
+                                                GHashTable                   *resolved,
+                                                GError                      **error);
+/* When @batch is dropped: rows it put in a destination with uid 0 go,
+ * and its folders are marked for a full resync. */
+gboolean     _tidings_imap_replay_apply_drop   (TidingsStore                 *store,
+                                                ReplayBatch                  *batch,
+                                                GError                      **error);
+
 /* Called after the server confirmed an operation and before the store
  * transaction that completes it: crash tests kill the process there. */
 typedef void (*TidingsImapReplayHook) (const char *kind,

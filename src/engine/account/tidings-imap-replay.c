@@ -65,13 +65,6 @@ replay_free (Replay *replay)
   g_free (replay);
 }
 
-static char *
-resolved_key (gint64 folder_id,
-              gint64 message_id)
-{
-  return g_strdup_printf ("%" G_GINT64_FORMAT ":%" G_GINT64_FORMAT, folder_id, message_id);
-}
-
 static void replay_next    (GTask *task);
 static gboolean verify_refusal (GTask *task, GError *refusal);
 static void resolve_next   (GTask *task);
@@ -119,47 +112,6 @@ fail (GTask  *task,
   g_object_unref (task);
 }
 
-/* Rows a dropped move or copy had put into its destination with uid 0:
- * the server never got them. */
-static gboolean
-remove_unconfirmed_rows (Replay   *replay,
-                         GError  **error)
-{
-  ReplayBatch *batch = replay->batch;
-
-  if (batch->kind != REPLAY_MOVE && batch->kind != REPLAY_COPY)
-    return TRUE;
-  for (guint i = 0; i < batch->items->len; i++)
-    {
-      ReplayItem *item = &g_array_index (batch->items, ReplayItem, i);
-      gint64 row = batch->kind == REPLAY_MOVE ? item->id : item->copy;
-      g_autoptr(TidingsStoreMessage) message = tidings_store_get_message (replay->store, row, NULL);
-
-      if (message != NULL && message->folder_id == batch->dest_id && message->uid == 0
-          && !tidings_store_delete_messages (replay->store, &row, 1, error))
-        return FALSE;
-    }
-  return TRUE;
-}
-
-/* The next sync fetches every UID of the folder again (the sync treats
- * uidnext 0 as "nothing known", highestmodseq 0 as "no CONDSTORE state"). */
-static gboolean
-mark_resync (Replay   *replay,
-             gint64    folder_id,
-             GError  **error)
-{
-  g_autoptr(TidingsStoreFolder) folder = NULL;
-
-  if (folder_id <= 0)
-    return TRUE;
-  folder = tidings_store_get_folder (replay->store, folder_id, NULL);
-  if (folder == NULL)
-    return TRUE;
-  return tidings_store_set_folder_sync_state (replay->store, folder_id, folder->uidvalidity, 0, 0,
-                                              error);
-}
-
 static void
 refused (GTask  *task,
          GError *refusal)
@@ -200,9 +152,7 @@ refused (GTask  *task,
 
   g_warning ("Dropping the queued operation “%s” after %u refusals: %s",
              first->kind, first->attempts + 1, refusal->message);
-  if (!remove_unconfirmed_rows (replay, &error)
-      || !mark_resync (replay, batch->folder_id, &error)
-      || !mark_resync (replay, batch->dest_id, &error))
+  if (!_tidings_imap_replay_apply_drop (replay->store, batch, &error))
     {
       fail (task, error);
       return;
@@ -242,110 +192,6 @@ check (GTask  *task,
 
 /* Local updates after the server confirmed --------------------------------------- */
 
-/* @row was @folder_id's message with uid 0 and is now known as @uid; if
- * it moved on meanwhile, a later operation of this run may need the UID. */
-static gboolean
-learn_uid (Replay   *replay,
-           gint64    folder_id,
-           gint64    row,
-           guint32   uid,
-           GError  **error)
-{
-  g_autoptr(TidingsStoreMessage) message = tidings_store_get_message (replay->store, row, NULL);
-  gint64 existing = 0;
-
-  if (message != NULL && message->folder_id == folder_id && message->uid == 0)
-    {
-      /* A sync got there first (a run that was killed, then a refusal
-       * that let the sync go ahead): that row is the message. */
-      if (!tidings_store_lookup_uid (replay->store, folder_id, uid, &existing, error))
-        return FALSE;
-      if (existing != 0)
-        return tidings_store_delete_messages (replay->store, &row, 1, error);
-      return tidings_store_set_server_id (replay->store, row, uid, 0, error);
-    }
-  g_hash_table_insert (replay->resolved, resolved_key (folder_id, row), g_memdup2 (&uid, sizeof uid));
-  return TRUE;
-}
-
-/* The server has it, under a UID we were not told: drop the local row if
- * it still waits there with uid 0, and let the next sync bring it. */
-static gboolean
-forget_row (Replay   *replay,
-            gint64    folder_id,
-            gint64    row,
-            GError  **error)
-{
-  g_autoptr(TidingsStoreMessage) message = tidings_store_get_message (replay->store, row, NULL);
-
-  if (message != NULL && message->folder_id == folder_id && message->uid == 0)
-    return tidings_store_delete_messages (replay->store, &row, 1, error);
-  return TRUE;
-}
-
-static gboolean
-apply_transfer (Replay   *replay,
-                GError  **error)
-{
-  ReplayBatch *batch = replay->batch;
-  g_autoptr(GHashTable) map = g_hash_table_new (g_direct_hash, g_direct_equal);
-  TidingsImapCopyResult *result = replay->result;
-
-  if (result != NULL && result->uidvalidity != 0 && result->source_uids != NULL
-      && result->dest_uids != NULL)
-    {
-      TidingsImapSequenceSetIter source, dest;
-      guint32 s, d;
-      guint guard = 0;
-
-      tidings_imap_sequence_set_iter_init (&source, result->source_uids);
-      tidings_imap_sequence_set_iter_init (&dest, result->dest_uids);
-      while (guard++ <= batch->items->len
-             && tidings_imap_sequence_set_iter_next (&source, &s)
-             && tidings_imap_sequence_set_iter_next (&dest, &d))
-        g_hash_table_insert (map, GUINT_TO_POINTER (s), GUINT_TO_POINTER (d));
-    }
-
-  for (guint i = 0; i < batch->items->len; i++)
-    {
-      ReplayItem *item = &g_array_index (batch->items, ReplayItem, i);
-      gint64 row = batch->kind == REPLAY_MOVE ? item->id : item->copy;
-      guint32 dest_uid;
-
-      if (!item->sent)
-        continue;
-      dest_uid = GPOINTER_TO_UINT (g_hash_table_lookup (map, GUINT_TO_POINTER ((guint32) item->uid)));
-      if (dest_uid != 0)
-        {
-          if (!learn_uid (replay, batch->dest_id, row, dest_uid, error))
-            return FALSE;
-        }
-      else if (!forget_row (replay, batch->dest_id, row, error))
-        return FALSE;
-    }
-  return TRUE;
-}
-
-static gboolean
-apply_append (Replay   *replay,
-              GError  **error)
-{
-  ReplayBatch *batch = replay->batch;
-  TidingsImapCopyResult *result = replay->result;
-  TidingsImapSequenceSetIter iter;
-  guint32 uid = 0;
-
-  if (result != NULL && result->uidvalidity != 0 && result->dest_uids != NULL)
-    {
-      tidings_imap_sequence_set_iter_init (&iter, result->dest_uids);
-      if (!tidings_imap_sequence_set_iter_next (&iter, &uid))
-        uid = 0;
-    }
-  if (uid != 0)
-    return learn_uid (replay, batch->folder_id, batch->message_id, uid, error);
-  return forget_row (replay, batch->folder_id, batch->message_id, error);
-}
-
 static void
 batch_done (GTask *task)
 {
@@ -364,10 +210,7 @@ batch_done (GTask *task)
       fail (task, error);
       return;
     }
-  if (batch->kind == REPLAY_MOVE || batch->kind == REPLAY_COPY)
-    ok = apply_transfer (replay, &error);
-  else if (batch->kind == REPLAY_APPEND)
-    ok = apply_append (replay, &error);
+  ok = _tidings_imap_replay_apply_reply (replay->store, batch, replay->result, replay->resolved, &error);
   for (guint i = 0; ok && i < batch->ops->len; i++)
     ok = tidings_store_complete_operation (replay->store,
                                            ((TidingsStoreOperation *) batch->ops->pdata[i])->id, &error);
@@ -704,7 +547,7 @@ resolve_next (GTask *task)
           item->uid = message->uid;
           continue;
         }
-      key = resolved_key (batch->folder_id, item->id);
+      key = _tidings_imap_replay_resolved_key (batch->folder_id, item->id);
       learned = g_hash_table_lookup (replay->resolved, key);
       if (learned != NULL)
         {

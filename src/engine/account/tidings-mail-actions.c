@@ -15,146 +15,11 @@
 #include <json-glib/json-glib.h>
 
 #include "tidings-ingest.h"
-#include "tidings-mail-actions.h"
+#include "tidings-mail-actions-private.h"
 
-#define KEYWORD_MAX 128
 #define IMAP_KIND "imap"
 
 G_DEFINE_QUARK (tidings-mail-actions-error-quark, tidings_mail_actions_error)
-
-/* Undo ----------------------------------------------------------------------- */
-
-typedef struct
-{
-  gint64 message_id;
-  gint64 folder_id;
-} UndoItem;
-
-struct _TidingsMailUndo
-{
-  gatomicrefcount  ref_count;
-  GArray          *items;      /* UndoItem */
-  guint            n_deleted;
-};
-
-G_DEFINE_BOXED_TYPE (TidingsMailUndo, tidings_mail_undo,
-                     tidings_mail_undo_ref, tidings_mail_undo_unref)
-
-static TidingsMailUndo *
-mail_undo_new (void)
-{
-  TidingsMailUndo *undo = g_new0 (TidingsMailUndo, 1);
-
-  g_atomic_ref_count_init (&undo->ref_count);
-  undo->items = g_array_new (FALSE, FALSE, sizeof (UndoItem));
-  return undo;
-}
-
-TidingsMailUndo *
-tidings_mail_undo_ref (TidingsMailUndo *undo)
-{
-  g_return_val_if_fail (undo != NULL, NULL);
-
-  g_atomic_ref_count_inc (&undo->ref_count);
-  return undo;
-}
-
-void
-tidings_mail_undo_unref (TidingsMailUndo *undo)
-{
-  g_return_if_fail (undo != NULL);
-
-  if (!g_atomic_ref_count_dec (&undo->ref_count))
-    return;
-  g_array_unref (undo->items);
-  g_free (undo);
-}
-
-guint
-tidings_mail_undo_get_n_items (const TidingsMailUndo *undo)
-{
-  g_return_val_if_fail (undo != NULL, 0);
-
-  return undo->items->len;
-}
-
-void
-tidings_mail_undo_get_item (const TidingsMailUndo *undo,
-                            guint                  index,
-                            gint64                *out_message_id,
-                            gint64                *out_folder_id)
-{
-  const UndoItem *item;
-
-  g_return_if_fail (undo != NULL);
-  g_return_if_fail (index < undo->items->len);
-
-  item = &g_array_index (undo->items, UndoItem, index);
-  if (out_message_id != NULL)
-    *out_message_id = item->message_id;
-  if (out_folder_id != NULL)
-    *out_folder_id = item->folder_id;
-}
-
-guint
-tidings_mail_undo_get_n_deleted (const TidingsMailUndo *undo)
-{
-  g_return_val_if_fail (undo != NULL, 0);
-
-  return undo->n_deleted;
-}
-
-/* Flags ---------------------------------------------------------------------- */
-
-static const struct
-{
-  guint       flag;
-  const char *name;
-} system_flags[] = {
-  { TIDINGS_MESSAGE_FLAG_SEEN, "\\Seen" },
-  { TIDINGS_MESSAGE_FLAG_ANSWERED, "\\Answered" },
-  { TIDINGS_MESSAGE_FLAG_FLAGGED, "\\Flagged" },
-  { TIDINGS_MESSAGE_FLAG_DELETED, "\\Deleted" },
-  { TIDINGS_MESSAGE_FLAG_DRAFT, "\\Draft" },
-};
-
-const char *
-tidings_mail_actions_flag_to_imap (guint flag)
-{
-  for (guint i = 0; i < G_N_ELEMENTS (system_flags); i++)
-    if (system_flags[i].flag == flag)
-      return system_flags[i].name;
-  return NULL;
-}
-
-guint
-tidings_mail_actions_flag_from_imap (const char *name)
-{
-  g_return_val_if_fail (name != NULL, 0);
-
-  for (guint i = 0; i < G_N_ELEMENTS (system_flags); i++)
-    if (g_ascii_strcasecmp (system_flags[i].name, name) == 0)
-      return system_flags[i].flag;
-  return 0;
-}
-
-/* RFC 3501 flag-keyword = atom: no specials, controls, spaces or 8-bit. */
-static gboolean
-keyword_is_valid (const char *keyword)
-{
-  gsize len = strlen (keyword);
-
-  if (len == 0 || len > KEYWORD_MAX || keyword[0] == '\\')
-    return FALSE;
-  for (const char *p = keyword; *p != '\0'; p++)
-    {
-      guchar c = (guchar) *p;
-
-      if (c <= 0x20 || c >= 0x7f || strchr ("(){%*\"\\]", c) != NULL)
-        return FALSE;
-    }
-  return TRUE;
-}
 
 /* Context: folder and account lookups shared by one action ----------------- */
 
@@ -337,15 +202,6 @@ add_string_array (JsonBuilder        *builder,
   json_builder_end_array (builder);
 }
 
-static void
-add_flag_names (GPtrArray *names,
-                guint      flags)
-{
-  for (guint i = 0; i < G_N_ELEMENTS (system_flags); i++)
-    if (flags & system_flags[i].flag)
-      g_ptr_array_add (names, (gpointer) system_flags[i].name);
-}
-
 static gboolean
 enqueue (TidingsStore  *store,
          gint64         account_id,
@@ -357,6 +213,52 @@ enqueue (TidingsStore  *store,
   g_autofree char *payload = json_to_string (root, FALSE);
 
   return tidings_store_enqueue_operation (store, account_id, kind, payload, NULL, error);
+}
+
+/* What an operation carrying messages says besides them. */
+typedef struct
+{
+  const char                *kind;
+  const TidingsStoreFolder  *folder;
+  const TidingsStoreFolder  *dest;     /* move, copy */
+  const char * const        *add;      /* flags */
+  const char * const        *remove;   /* flags */
+} OpHead;
+
+/* Queues @messages (TidingsStoreMessage) as operations of at most
+ * TIDINGS_MAIL_OP_MAX_ITEMS each, so that no payload or command grows
+ * with the selection; @copies (optional) gives each one's copy. */
+static gboolean
+enqueue_items (TidingsStore  *store,
+               const OpHead  *head,
+               GPtrArray     *messages,
+               GArray        *copies,
+               GError       **error)
+{
+  for (guint start = 0; start < messages->len; start += TIDINGS_MAIL_OP_MAX_ITEMS)
+    {
+      g_autoptr(JsonBuilder) builder = json_builder_new ();
+      guint end = MIN (messages->len, start + TIDINGS_MAIL_OP_MAX_ITEMS);
+
+      json_builder_begin_object (builder);
+      add_folder_members (builder, "folder", "path", head->folder);
+      if (head->dest != NULL)
+        add_folder_members (builder, "dest", "dest_path", head->dest);
+      if (head->add != NULL || head->remove != NULL)
+        {
+          add_string_array (builder, "add", head->add);
+          add_string_array (builder, "remove", head->remove);
+        }
+      json_builder_set_member_name (builder, "messages");
+      json_builder_begin_array (builder);
+      for (guint i = start; i < end; i++)
+        add_item (builder, messages->pdata[i], copies != NULL ? g_array_index (copies, gint64, i) : 0);
+      json_builder_end_array (builder);
+      json_builder_end_object (builder);
+      if (!enqueue (store, head->folder->account_id, head->kind, builder, error))
+        return FALSE;
+    }
+  return TRUE;
 }
 
 static GArray *
@@ -383,7 +285,7 @@ flags_group (Ctx          *ctx,
   g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
   g_autoptr(GPtrArray) add_names = g_ptr_array_new ();
   g_autoptr(GPtrArray) remove_names = g_ptr_array_new ();
-  g_autoptr(JsonBuilder) builder = NULL;
+  OpHead head = { 0, };
   int imap;
 
   if (folder == NULL || (imap = ctx_folder_is_imap (ctx, folder, error)) < 0)
@@ -406,22 +308,15 @@ flags_group (Ctx          *ctx,
   if (!imap)
     return TRUE;
 
-  add_flag_names (add_names, add & ~remove);
+  _tidings_mail_add_flag_names (add_names, add & ~remove);
   g_ptr_array_add (add_names, NULL);
-  add_flag_names (remove_names, remove);
+  _tidings_mail_add_flag_names (remove_names, remove);
   g_ptr_array_add (remove_names, NULL);
-  builder = json_builder_new ();
-  json_builder_begin_object (builder);
-  add_folder_members (builder, "folder", "path", folder);
-  add_string_array (builder, "add", (const char * const *) add_names->pdata);
-  add_string_array (builder, "remove", (const char * const *) remove_names->pdata);
-  json_builder_set_member_name (builder, "messages");
-  json_builder_begin_array (builder);
-  for (guint i = 0; i < changed->len; i++)
-    add_item (builder, changed->pdata[i], 0);
-  json_builder_end_array (builder);
-  json_builder_end_object (builder);
-  return enqueue (ctx->store, folder->account_id, TIDINGS_MAIL_OP_FLAGS, builder, error);
+  head.kind = TIDINGS_MAIL_OP_FLAGS;
+  head.folder = folder;
+  head.add = (const char * const *) add_names->pdata;
+  head.remove = (const char * const *) remove_names->pdata;
+  return enqueue_items (ctx->store, &head, changed, NULL, error);
 }
 
 gboolean
@@ -454,57 +349,6 @@ tidings_mail_actions_change_flags (TidingsStore  *store,
 /* Keywords ------------------------------------------------------------------- */
 
 static gboolean
-strv_contains_nocase (const char * const *strv,
-                      const char         *str)
-{
-  for (guint i = 0; strv != NULL && strv[i] != NULL; i++)
-    if (g_ascii_strcasecmp (strv[i], str) == 0)
-      return TRUE;
-  return FALSE;
-}
-
-static gboolean
-array_contains_nocase (GPtrArray  *array,
-                       const char *str)
-{
-  for (guint i = 0; i < array->len; i++)
-    if (g_ascii_strcasecmp (array->pdata[i], str) == 0)
-      return TRUE;
-  return FALSE;
-}
-
-/* The keyword text after adding and removing; NULL when it stays. */
-static char *
-apply_keywords (const char         *old_text,
-                const char * const *add,
-                const char * const *remove)
-{
-  g_auto(GStrv) old = g_strsplit (old_text != NULL ? old_text : "", " ", -1);
-  g_autoptr(GPtrArray) result = g_ptr_array_new ();
-  gboolean changed = FALSE;
-
-  for (guint i = 0; old[i] != NULL; i++)
-    if (old[i][0] != '\0' && !array_contains_nocase (result, old[i]))
-      g_ptr_array_add (result, old[i]);
-  for (guint i = 0; add != NULL && add[i] != NULL; i++)
-    if (!array_contains_nocase (result, add[i]) && !strv_contains_nocase (remove, add[i]))
-      {
-        g_ptr_array_add (result, (gpointer) add[i]);
-        changed = TRUE;
-      }
-  for (guint j = result->len; j > 0; j--)
-    if (strv_contains_nocase (remove, result->pdata[j - 1]))
-      {
-        g_ptr_array_remove_index (result, j - 1);
-        changed = TRUE;
-      }
-  if (!changed)
-    return NULL;
-  g_ptr_array_add (result, NULL);
-  return g_strjoinv (" ", (char **) result->pdata);
-}
-
-static gboolean
 keywords_group (Ctx                *ctx,
                 Group              *group,
                 const char * const *add,
@@ -514,7 +358,7 @@ keywords_group (Ctx                *ctx,
   const TidingsStoreFolder *folder = ctx_folder (ctx, group->folder_id, error);
   g_autoptr(GPtrArray) changed = g_ptr_array_new ();
   g_autoptr(GPtrArray) effective_add = g_ptr_array_new ();
-  g_autoptr(JsonBuilder) builder = NULL;
+  OpHead head = { 0, };
   int imap;
 
   if (folder == NULL || (imap = ctx_folder_is_imap (ctx, folder, error)) < 0)
@@ -522,7 +366,7 @@ keywords_group (Ctx                *ctx,
   for (guint i = 0; i < group->messages->len; i++)
     {
       TidingsStoreMessage *message = group->messages->pdata[i];
-      g_autofree char *text = apply_keywords (message->keywords, add, remove);
+      g_autofree char *text = _tidings_mail_apply_keywords (message->keywords, add, remove);
 
       if (text == NULL)
         continue;
@@ -534,21 +378,14 @@ keywords_group (Ctx                *ctx,
     return TRUE;
 
   for (guint i = 0; add != NULL && add[i] != NULL; i++)
-    if (!strv_contains_nocase (remove, add[i]))
+    if (!_tidings_mail_strv_contains_nocase (remove, add[i]))
       g_ptr_array_add (effective_add, (gpointer) add[i]);
   g_ptr_array_add (effective_add, NULL);
-  builder = json_builder_new ();
-  json_builder_begin_object (builder);
-  add_folder_members (builder, "folder", "path", folder);
-  add_string_array (builder, "add", (const char * const *) effective_add->pdata);
-  add_string_array (builder, "remove", remove);
-  json_builder_set_member_name (builder, "messages");
-  json_builder_begin_array (builder);
-  for (guint i = 0; i < changed->len; i++)
-    add_item (builder, changed->pdata[i], 0);
-  json_builder_end_array (builder);
-  json_builder_end_object (builder);
-  return enqueue (ctx->store, folder->account_id, TIDINGS_MAIL_OP_FLAGS, builder, error);
+  head.kind = TIDINGS_MAIL_OP_FLAGS;
+  head.folder = folder;
+  head.add = (const char * const *) effective_add->pdata;
+  head.remove = remove;
+  return enqueue_items (ctx->store, &head, changed, NULL, error);
 }
 
 gboolean
@@ -571,7 +408,7 @@ tidings_mail_actions_change_keywords (TidingsStore        *store,
       const char * const *list = pass == 0 ? add : remove;
 
       for (guint i = 0; list != NULL && list[i] != NULL; i++)
-        if (!keyword_is_valid (list[i]))
+        if (!_tidings_mail_keyword_is_valid (list[i]))
           {
             g_set_error (error, TIDINGS_MAIL_ACTIONS_ERROR, TIDINGS_MAIL_ACTIONS_ERROR_INVALID,
                          _("“%s” cannot be used as a keyword."), list[i]);
@@ -605,28 +442,6 @@ check_same_account (const TidingsStoreFolder  *source,
   return FALSE;
 }
 
-/* Builds a move/copy payload; @copies (optional) gives each item's copy. */
-static JsonBuilder *
-transfer_payload (const TidingsStoreFolder *source,
-                  const TidingsStoreFolder *dest,
-                  GPtrArray                *messages,
-                  GArray                   *copies)
-{
-  JsonBuilder *builder = json_builder_new ();
-
-  json_builder_begin_object (builder);
-  add_folder_members (builder, "folder", "path", source);
-  add_folder_members (builder, "dest", "dest_path", dest);
-  json_builder_set_member_name (builder, "messages");
-  json_builder_begin_array (builder);
-  for (guint i = 0; i < messages->len; i++)
-    add_item (builder, messages->pdata[i],
-              copies != NULL ? g_array_index (copies, gint64, i) : 0);
-  json_builder_end_array (builder);
-  json_builder_end_object (builder);
-  return builder;
-}
-
 static gboolean
 move_group (Ctx                       *ctx,
             Group                     *group,
@@ -636,7 +451,7 @@ move_group (Ctx                       *ctx,
 {
   const TidingsStoreFolder *source = ctx_folder (ctx, group->folder_id, error);
   g_autoptr(GArray) ids = NULL;
-  g_autoptr(JsonBuilder) builder = NULL;
+  OpHead head = { 0, };
   int imap;
 
   if (source == NULL || (imap = ctx_folder_is_imap (ctx, source, error)) < 0)
@@ -651,15 +466,13 @@ move_group (Ctx                       *ctx,
                                     dest->id, error))
     return FALSE;
   for (guint i = 0; i < ids->len; i++)
-    {
-      UndoItem item = { g_array_index (ids, gint64, i), source->id };
-
-      g_array_append_val (undo->items, item);
-    }
+    _tidings_mail_undo_add (undo, g_array_index (ids, gint64, i), source->id);
   if (!imap)
     return TRUE;
-  builder = transfer_payload (source, dest, group->messages, NULL);
-  return enqueue (ctx->store, source->account_id, TIDINGS_MAIL_OP_MOVE, builder, error);
+  head.kind = TIDINGS_MAIL_OP_MOVE;
+  head.folder = source;
+  head.dest = dest;
+  return enqueue_items (ctx->store, &head, group->messages, NULL, error);
 }
 
 static TidingsMailUndo *
@@ -671,7 +484,7 @@ move_all (Ctx           *ctx,
 {
   g_autoptr(TidingsStoreTransaction) tx = NULL;
   g_autoptr(GPtrArray) groups = NULL;
-  g_autoptr(TidingsMailUndo) undo = mail_undo_new ();
+  g_autoptr(TidingsMailUndo) undo = _tidings_mail_undo_new ();
   const TidingsStoreFolder *dest;
 
   tx = tidings_store_transaction_begin (ctx->store, error);
@@ -711,7 +524,7 @@ copy_group (Ctx                       *ctx,
 {
   const TidingsStoreFolder *source = ctx_folder (ctx, group->folder_id, error);
   g_autoptr(GArray) copies = g_array_new (FALSE, FALSE, sizeof (gint64));
-  g_autoptr(JsonBuilder) builder = NULL;
+  OpHead head = { 0, };
   int imap;
 
   if (source == NULL || (imap = ctx_folder_is_imap (ctx, source, error)) < 0)
@@ -753,8 +566,10 @@ copy_group (Ctx                       *ctx,
     }
   if (!imap)
     return TRUE;
-  builder = transfer_payload (source, dest, group->messages, copies);
-  return enqueue (ctx->store, source->account_id, TIDINGS_MAIL_OP_COPY, builder, error);
+  head.kind = TIDINGS_MAIL_OP_COPY;
+  head.folder = source;
+  head.dest = dest;
+  return enqueue_items (ctx->store, &head, group->messages, copies, error);
 }
 
 gboolean
@@ -797,7 +612,7 @@ expunge_group (Ctx              *ctx,
 {
   const TidingsStoreFolder *folder = ctx_folder (ctx, group->folder_id, error);
   g_autoptr(GArray) ids = NULL;
-  g_autoptr(JsonBuilder) builder = NULL;
+  OpHead head = { 0, };
   int imap;
 
   if (folder == NULL || (imap = ctx_folder_is_imap (ctx, folder, error)) < 0)
@@ -806,20 +621,13 @@ expunge_group (Ctx              *ctx,
   if (!tidings_store_delete_messages (ctx->store, (const gint64 *) (gpointer) ids->data, ids->len,
                                       error))
     return FALSE;
-  undo->n_deleted += ids->len;
+  _tidings_mail_undo_add_deleted (undo, ids->len);
   if (!imap)
     return TRUE;
 
-  builder = json_builder_new ();
-  json_builder_begin_object (builder);
-  add_folder_members (builder, "folder", "path", folder);
-  json_builder_set_member_name (builder, "messages");
-  json_builder_begin_array (builder);
-  for (guint i = 0; i < group->messages->len; i++)
-    add_item (builder, group->messages->pdata[i], 0);
-  json_builder_end_array (builder);
-  json_builder_end_object (builder);
-  return enqueue (ctx->store, folder->account_id, TIDINGS_MAIL_OP_EXPUNGE, builder, error);
+  head.kind = TIDINGS_MAIL_OP_EXPUNGE;
+  head.folder = folder;
+  return enqueue_items (ctx->store, &head, group->messages, NULL, error);
 }
 
 TidingsMailUndo *
@@ -837,7 +645,7 @@ tidings_mail_actions_delete (TidingsStore  *store,
   g_return_val_if_fail (message_ids != NULL || n_ids == 0, NULL);
 
   ctx_init (&ctx, store);
-  undo = mail_undo_new ();
+  undo = _tidings_mail_undo_new ();
   tx = tidings_store_transaction_begin (store, error);
   if (tx == NULL || (groups = collect_groups (&ctx, message_ids, n_ids, error)) == NULL)
     return NULL;
@@ -941,7 +749,7 @@ tidings_mail_actions_append (TidingsStore  *store,
     return FALSE;
   if (imap)
     {
-      add_flag_names (flag_names, message->flags);
+      _tidings_mail_add_flag_names (flag_names, message->flags);
       g_ptr_array_add (flag_names, NULL);
       builder = json_builder_new ();
       json_builder_begin_object (builder);
@@ -969,7 +777,8 @@ tidings_mail_actions_undo (TidingsStore           *store,
 {
   g_auto(Ctx) ctx = { 0 };
   g_autoptr(TidingsStoreTransaction) tx = NULL;
-  g_autoptr(TidingsMailUndo) ignored = mail_undo_new ();
+  g_autoptr(TidingsMailUndo) ignored = _tidings_mail_undo_new ();
+  guint n_items;
 
   g_return_val_if_fail (TIDINGS_IS_STORE (store), FALSE);
   g_return_val_if_fail (undo != NULL, FALSE);
@@ -979,22 +788,30 @@ tidings_mail_actions_undo (TidingsStore           *store,
   if (tx == NULL)
     return FALSE;
   /* Back to each original folder, in the order the folders appear. */
-  for (guint i = 0; i < undo->items->len; i++)
+  n_items = tidings_mail_undo_get_n_items (undo);
+  for (guint i = 0; i < n_items; i++)
     {
-      gint64 folder_id = g_array_index (undo->items, UndoItem, i).folder_id;
       g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
       g_autoptr(GPtrArray) groups = NULL;
       g_autoptr(GError) local_error = NULL;
       const TidingsStoreFolder *dest;
       gboolean first = TRUE;
+      gint64 folder_id, message_id, other_folder;
 
+      tidings_mail_undo_get_item (undo, i, NULL, &folder_id);
       for (guint j = 0; j < i && first; j++)
-        first = g_array_index (undo->items, UndoItem, j).folder_id != folder_id;
+        {
+          tidings_mail_undo_get_item (undo, j, NULL, &other_folder);
+          first = other_folder != folder_id;
+        }
       if (!first)
         continue;
-      for (guint j = i; j < undo->items->len; j++)
-        if (g_array_index (undo->items, UndoItem, j).folder_id == folder_id)
-          g_array_append_val (ids, g_array_index (undo->items, UndoItem, j).message_id);
+      for (guint j = i; j < n_items; j++)
+        {
+          tidings_mail_undo_get_item (undo, j, &message_id, &other_folder);
+          if (other_folder == folder_id)
+            g_array_append_val (ids, message_id);
+        }
 
       dest = ctx_folder (&ctx, folder_id, &local_error);
       if (dest == NULL)

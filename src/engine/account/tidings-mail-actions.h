@@ -7,6 +7,8 @@
  * server (tidings-imap-replay.h); either both are written or neither. For
  * "pop3" and "local" accounts the change is local only (POP3's "leave until
  * deleted locally" policy sees a deletion as the row being gone).
+ * Call them where the read-write store lives (the engine thread); the
+ * engine then kicks the account's replay (tidings-imap-replay.h).
  *
  * Operation kinds and payloads (JSON objects, see tidings-mail-actions.c):
  *
@@ -27,7 +29,8 @@
  *   here and not yet confirmed; "mid" only then, to find it on the server.)
  *
  * Messages of several folders give one operation per source folder, in the
- * order the folders first appear in @message_ids. */
+ * order the folders first appear in @message_ids, and one per
+ * TIDINGS_MAIL_OP_MAX_ITEMS messages. */
 #pragma once
 
 #include <gio/gio.h>
@@ -52,6 +55,9 @@ typedef enum
 #define TIDINGS_MAIL_OP_EXPUNGE       "expunge"
 #define TIDINGS_MAIL_OP_EMPTY_FOLDER  "empty-folder"
 #define TIDINGS_MAIL_OP_APPEND        "append"
+
+/* Messages per operation row: larger selections give several rows. */
+#define TIDINGS_MAIL_OP_MAX_ITEMS     1000
 
 /* What a move or a delete did, so it can be taken back: for each message
  * moved, its id (a moved message keeps its id) and the folder it came

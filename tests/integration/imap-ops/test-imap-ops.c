@@ -7,7 +7,8 @@
  * while the server is down, a process killed after the server executed a
  * MOVE but before the operation row was deleted, a folder deleted on the
  * server (refused three times, dropped, resynced), and the COPY + EXPUNGE
- * fallback when MOVE is not used.
+ * fallback when MOVE is not used; and the same with the account's real
+ * folder sync.
  *
  * Each test uses its own bed user (users file next to this one). A small
  * "sync" helper (UID FETCH of every message into the store, rows gone on
@@ -20,6 +21,7 @@
 
 #include <json-glib/json-glib.h>
 
+#include "account/tidings-imap-folder-sync.h"
 #include "account/tidings-imap-replay-private.h"
 #include "account/tidings-mail-actions.h"
 #include "imap/tidings-imap-client-private.h"
@@ -997,6 +999,137 @@ test_move_fallback (void)
   assert_same (env, env->inbox, "INBOX");
 }
 
+/* Many single actions while offline, replayed at once: consecutive flag
+ * operations of a folder go out as one UID STORE. Prints the time. */
+static void
+test_many_flags (void)
+{
+  g_autoptr(Env) env = env_new ("ops-many@example.test");
+  g_autoptr(GError) error = NULL;
+  g_autofree char *status = NULL;
+  guint n = 40;
+  gint64 start;
+
+  /* APPEND through the client: doveadm save takes ~50 ms a message. */
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *text = g_strdup_printf ("Subject: bulk %02u\r\nMessage-ID: <bulk%u@x>\r\n\r\nx\r\n", i, i);
+      g_autoptr(GBytes) bytes = g_bytes_new (text, strlen (text));
+      g_autoptr(GAsyncResult) result = NULL;
+      g_autoptr(TidingsImapCopyResult) appended = NULL;
+
+      tidings_imap_client_append_async (env->client, "INBOX", NULL, 0, bytes, NULL, on_result, &result);
+      appended = tidings_imap_client_append_finish (env->client, wait_result (&result), &error);
+      g_assert_no_error (error);
+    }
+  sync_folder (env, env->inbox);
+  for (guint i = 0; i < n; i++)
+    {
+      gint64 id = local_id (env, env->inbox, i + 1);
+
+      g_assert_true (tidings_mail_actions_change_flags (env->store, &id, 1, TIDINGS_MESSAGE_FLAG_SEEN, 0, &error));
+    }
+  for (guint i = 0; i < n; i += 2)
+    {
+      gint64 id = local_id (env, env->inbox, i + 1);
+
+      g_assert_true (tidings_mail_actions_change_flags (env->store, &id, 1, TIDINGS_MESSAGE_FLAG_FLAGGED, 0, &error));
+    }
+  g_assert_no_error (error);
+  g_assert_cmpuint (n_ops (env), ==, n + n / 2);
+  start = g_get_monotonic_time ();
+  replay_ok (env, n + n / 2);
+  g_test_message ("replayed %u flag operations in %.1f ms", n + n / 2,
+                  (g_get_monotonic_time () - start) / 1000.0);
+  g_assert_cmpint (tidings_testbed_status (bed, env->user, "INBOX", "unseen", &error), ==, 0);
+  assert_same (env, env->inbox, "INBOX");
+}
+
+/* The same with the account's real folder sync (tidings-imap-folder-sync.h)
+ * instead of the stand-in: replayed actions leave nothing for it to fix,
+ * and a dropped operation's "full resync" mark brings the server's truth
+ * back. */
+static void
+account_sync (Env    *env,
+              gint64  folder_id)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  TidingsImapFolderSyncCounts counts = { 0, };
+
+  tidings_imap_folder_sync_async (env->store, env->client, folder_id, TIDINGS_IMAP_FOLDER_SYNC_NONE, 0,
+                                  NULL, NULL, on_result, &result);
+  g_assert_true (tidings_imap_folder_sync_finish (wait_result (&result), &counts, &error));
+  g_assert_no_error (error);
+  g_test_message ("sync of folder %" G_GINT64_FORMAT ": %u new, %u changed, %u vanished",
+                  folder_id, counts.n_new, counts.n_changed, counts.n_vanished);
+}
+
+static void
+test_with_account_sync (void)
+{
+  g_autoptr(Env) env = env_new ("ops-sync@example.test");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TidingsMailUndo) undo = NULL;
+  g_autofree char *out = NULL, *inbox = NULL;
+  g_autoptr(TidingsStoreMessage) m = NULL;
+  gint64 a, b, c, projects;
+
+  inject (env, "INBOX", "archived", NULL);
+  inject (env, "INBOX", "trashed", NULL);
+  inject (env, "INBOX", "flagged", NULL);
+  account_sync (env, env->inbox);
+  account_sync (env, env->archive);
+  account_sync (env, env->trash);
+  a = local_id (env, env->inbox, 1);
+  b = local_id (env, env->inbox, 2);
+  c = local_id (env, env->inbox, 3);
+
+  undo = tidings_mail_actions_move (env->store, &a, 1, env->archive, &error);
+  g_clear_pointer (&undo, tidings_mail_undo_unref);
+  undo = tidings_mail_actions_delete (env->store, &b, 1, &error);
+  g_clear_pointer (&undo, tidings_mail_undo_unref);
+  g_assert_true (tidings_mail_actions_change_flags (env->store, &c, 1, TIDINGS_MESSAGE_FLAG_FLAGGED, 0, &error));
+  g_assert_no_error (error);
+  replay_ok (env, 3);
+  account_sync (env, env->inbox);
+  account_sync (env, env->archive);
+  account_sync (env, env->trash);
+  assert_same (env, env->inbox, "INBOX");
+  assert_same (env, env->archive, "Archive");
+  assert_same (env, env->trash, "Trash");
+  m = get (env, a);
+  g_assert_cmpint (m->uid, ==, 1);
+
+  /* A move to a folder deleted on the server, dropped after three
+   * refusals: the next sync of INBOX brings the message back. */
+  out = tidings_testbed_doveadm (bed, &error, "mailbox", "create", "-u", env->user, "Projects", NULL);
+  g_assert_no_error (error);
+  projects = add_folder (env, "Projects", TIDINGS_FOLDER_ROLE_NONE);
+  account_sync (env, projects);
+  g_clear_pointer (&out, g_free);
+  out = tidings_testbed_doveadm (bed, &error, "mailbox", "delete", "-u", env->user, "Projects", NULL);
+  g_assert_no_error (error);
+  undo = tidings_mail_actions_move (env->store, &c, 1, projects, &error);
+  g_assert_no_error (error);
+  for (guint attempt = 1; attempt <= TIDINGS_IMAP_REPLAY_MAX_ATTEMPTS; attempt++)
+    {
+      guint n_done = 0;
+
+      if (attempt == TIDINGS_IMAP_REPLAY_MAX_ATTEMPTS)
+        g_test_expect_message ("Tidings", G_LOG_LEVEL_WARNING, "*Dropping the queued operation*");
+      g_assert_true (replay (env, &n_done, &error));
+      g_assert_no_error (error);
+      /* The sync runs between the attempts, as the account does. */
+      account_sync (env, env->inbox);
+    }
+  g_test_assert_expected_messages ();
+  g_assert_cmpuint (n_ops (env), ==, 0);
+  inbox = server_state (env, "INBOX");
+  g_assert_cmpstr (inbox, ==, "3 [\\Flagged] flagged\n");
+  assert_same (env, env->inbox, "INBOX");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1024,5 +1157,7 @@ main (int   argc,
   g_test_add_func ("/imap-ops/crash-after-move", test_crash_after_move);
   g_test_add_func ("/imap-ops/refused", test_refused);
   g_test_add_func ("/imap-ops/move-fallback", test_move_fallback);
+  g_test_add_func ("/imap-ops/with-account-sync", test_with_account_sync);
+  g_test_add_func ("/imap-ops/many-flags", test_many_flags);
   return g_test_run ();
 }

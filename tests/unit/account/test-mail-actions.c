@@ -770,6 +770,47 @@ test_copy_fails_halfway (StoreFixture  *fixture,
   g_assert_cmpuint (n_ops (store), ==, 0);
 }
 
+/* A large selection: several rows of at most TIDINGS_MAIL_OP_MAX_ITEMS. */
+static void
+test_chunks (StoreFixture  *fixture,
+             gconstpointer  data)
+{
+  TidingsStore *store = fixture->store;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(TidingsStoreTransaction) tx = tidings_store_transaction_begin (store, &error);
+  g_autoptr(TidingsMailUndo) undo = NULL;
+  guint n = 2 * TIDINGS_MAIL_OP_MAX_ITEMS + 10;
+
+  for (guint i = 0; i < n; i++)
+    {
+      gint64 id = insert (store, fixture->inbox, "bulk", i + 1, 0, NULL, NULL);
+
+      g_array_append_val (ids, id);
+    }
+  g_assert_true (tidings_store_transaction_commit (tx, &error));
+  g_assert_no_error (error);
+
+  g_assert_true (tidings_mail_actions_change_flags (store, (gint64 *) (gpointer) ids->data, ids->len,
+                                                    TIDINGS_MESSAGE_FLAG_SEEN, 0, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (n_ops (store), ==, 3);
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autoptr(JsonObject) payload = op_payload (store, fixture->account, i, "flags");
+      JsonArray *items = json_object_get_array_member (payload, "messages");
+
+      g_assert_cmpuint (json_array_get_length (items), ==, i < 2 ? TIDINGS_MAIL_OP_MAX_ITEMS : 10);
+      g_assert_cmpint (json_object_get_int_member (json_array_get_object_element (items, 0), "uid"), ==,
+                       i * TIDINGS_MAIL_OP_MAX_ITEMS + 1);
+    }
+  undo = tidings_mail_actions_delete (store, (gint64 *) (gpointer) ids->data, ids->len, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (tidings_mail_undo_get_n_items (undo), ==, n);
+  g_assert_cmpuint (n_ops (store), ==, 6);
+  g_assert_cmpuint (count (store, fixture->trash), ==, n);
+}
+
 static void
 test_flag_names (void)
 {
@@ -800,6 +841,7 @@ main (int   argc,
   ADD_TEST ("/mail-actions/local-kinds", test_local_kinds);
   ADD_TEST ("/mail-actions/atomic", test_atomic);
   ADD_TEST ("/mail-actions/copy-fails-halfway", test_copy_fails_halfway);
+  ADD_TEST ("/mail-actions/chunks", test_chunks);
   g_test_add_func ("/mail-actions/flag-names", test_flag_names);
   return g_test_run ();
 }
