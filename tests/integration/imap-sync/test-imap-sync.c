@@ -667,6 +667,57 @@ test_reconnect (void)
   fixture_close (&f);
 }
 
+/* Other folders: STATUS on a timer ------------------------------------------------ */
+
+typedef struct
+{
+  gint64   folder_id;
+  gboolean got_new;
+} StatusWait;
+
+static void
+on_status_event (TidingsImapAccount *account,
+                 const char         *kind,
+                 gint64              folder_id,
+                 gint64              message_id,
+                 guint               uid,
+                 gpointer            user_data)
+{
+  StatusWait *w = user_data;
+
+  if (g_str_equal (kind, "new") && folder_id == w->folder_id)
+    w->got_new = TRUE;
+}
+
+static void
+test_status_check (void)
+{
+  Fixture f = { 0, };
+  PushWait p = { 0, };
+  StatusWait w = { 0, };
+  g_autoptr(GError) error = NULL;
+  gboolean settled = FALSE;
+
+  fixture_open (&f, 0);
+  tidings_imap_account_set_intervals (f.account, 1, 60, 1500);
+  g_signal_connect (f.account, "state-changed", G_CALLBACK (on_state), &p);
+  tidings_imap_account_start (f.account);
+  g_assert_true (sync_test_wait (&p.online, 10000));
+  sync_test_wait (&settled, 1500);
+  g_assert_true (tidings_store_find_folder (f.store, f.account_id, "Archive", &w.folder_id, &error));
+  g_assert_cmpint (w.folder_id, >, 0);
+
+  g_signal_connect (f.account, "message-event", G_CALLBACK (on_status_event), &w);
+  inject (&f, "Archive", "Filed elsewhere", "by another device", g_get_real_time () / G_USEC_PER_SEC);
+  g_assert_true (sync_test_wait (&w.got_new, 5000));
+  g_assert_cmpuint (sync_test_assert_equal (f.store, f.bed, USER, f.account_id, "Archive"), ==, 1);
+
+  tidings_imap_account_stop (f.account);
+  settled = FALSE;
+  sync_test_wait (&settled, 300);
+  fixture_close (&f);
+}
+
 /* A password the server refuses ---------------------------------------------------- */
 
 static void
@@ -737,6 +788,7 @@ main (int   argc,
   g_test_add_func ("/imap-sync/fetch-body-search", test_fetch_body_and_search);
   g_test_add_func ("/imap-sync/idle-push", test_idle_push);
   g_test_add_func ("/imap-sync/reconnect", test_reconnect);
+  g_test_add_func ("/imap-sync/status-check", test_status_check);
   g_test_add_func ("/imap-sync/wrong-password", test_wrong_password);
   return g_test_run ();
 }
