@@ -75,6 +75,15 @@ tidings_imap_client_command_new (TidingsImapClient *self,
   return command;
 }
 
+void
+tidings_imap_command_set_task (TidingsImapCommand *command,
+                               GTask              *task)
+{
+  GCancellable *cancellable = g_task_get_cancellable (task);
+
+  g_set_object (&command->cancellable, cancellable);
+}
+
 static void
 on_write_done (GObject      *source,
                GAsyncResult *result,
@@ -130,7 +139,8 @@ tidings_imap_client_send_parts (TidingsImapClient  *self,
   if (self->holder == command && !command->holds_queue)
     {
       self->holder = NULL;
-      pump (self);
+      if (!self->pumping)
+        pump (self);
     }
 }
 
@@ -142,11 +152,22 @@ pump (TidingsImapClient *self)
 {
   TidingsImapCommand *command;
 
+  /* A loop, not recursion: thousands of queued commands go out in turn. */
+  self->pumping = TRUE;
   while (!self->closed && !self->io_paused && self->holder == NULL
          && (command = g_queue_pop_head (&self->queue)) != NULL)
     {
       TidingsImapCommandPart *part;
 
+      if (command->cancellable && g_cancellable_is_cancelled (command->cancellable))
+        {
+          g_autoptr(GError) error = NULL;
+
+          g_cancellable_set_error_if_cancelled (command->cancellable, &error);
+          command->done (self, command, NULL, error);
+          tidings_imap_command_free (command);
+          continue;
+        }
       g_queue_push_tail (&self->running, command);
       debug_command (self, command);
       if (command->sent)
@@ -158,6 +179,7 @@ pump (TidingsImapClient *self)
         part->wait_continuation = FALSE;
       tidings_imap_client_send_parts (self, command);
     }
+  self->pumping = FALSE;
   ensure_reading (self);
 }
 
@@ -191,19 +213,48 @@ tidings_imap_client_resume_io (TidingsImapClient *self)
 /* ---- reading ---------------------------------------------------------- */
 
 static void on_line (GObject *source, GAsyncResult *result, gpointer user_data);
+static void on_background_line (GObject *source, GAsyncResult *result, gpointer user_data);
 
+/* While a reply is due, a line is read with the connection's timeout (or
+ * the long one while idling). While nothing is due, a background read
+ * without a timeout waits for unsolicited data (a BYE, EXISTS) and notices
+ * a drop at once; it holds only a weak reference, and is cancelled (which
+ * loses nothing) as soon as a command goes out, to be replaced by a timed
+ * read. */
 static void
 ensure_reading (TidingsImapClient *self)
 {
-  if (self->reading || self->closed || self->io_paused || self->reader == NULL)
+  gboolean due;
+
+  if (self->closed || self->io_paused || self->reader == NULL)
     return;
-  /* Read only while a reply is due: an idle session has no read pending,
-   * so the reader's inactivity timeout never fires on a quiet server. */
-  if (!self->greeting_pending && g_queue_is_empty (&self->running)
-      && tidings_imap_parser_get_buffered (self->parser) == 0)
-    return;
+  due = self->greeting_pending || !g_queue_is_empty (&self->running)
+        || tidings_imap_parser_get_buffered (self->parser) > 0;
+  if (self->reading)
+    {
+      if (due && self->background_read)
+        g_cancellable_cancel (self->background_cancellable);
+      return;
+    }
   self->reading = TRUE;
-  tidings_reader_read_line_async (self->reader, self->io_cancellable, on_line, g_object_ref (self));
+  self->background_read = !due;
+  if (due)
+    {
+      tidings_reader_set_timeout (self->reader, self->long_timeout ? TIDINGS_IMAP_IDLE_TIMEOUT_MS
+                                                                   : self->read_timeout);
+      tidings_reader_read_line_async (self->reader, self->io_cancellable, on_line, g_object_ref (self));
+    }
+  else
+    {
+      GWeakRef *weak = g_new0 (GWeakRef, 1);
+
+      g_weak_ref_init (weak, self);
+      g_clear_object (&self->background_cancellable);
+      self->background_cancellable = g_cancellable_new ();
+      tidings_reader_set_timeout (self->reader, 0);
+      tidings_reader_read_line_async (self->reader, self->background_cancellable,
+                                      on_background_line, weak);
+    }
 }
 
 static void
@@ -235,19 +286,26 @@ on_literal (GObject      *source,
 }
 
 static void
-on_line (GObject      *source,
-         GAsyncResult *result,
-         gpointer      user_data)
+line_done (TidingsImapClient *self,
+           TidingsReader     *reader,
+           GAsyncResult      *result)
 {
-  g_autoptr(TidingsImapClient) self = user_data;
   g_autoptr(GError) error = NULL;
   g_autofree char *line = NULL;
   gsize length = 0;
+  gboolean background = self->background_read;
 
   self->reading = FALSE;
-  line = tidings_reader_read_line_finish (TIDINGS_READER (source), result, &length, &error);
+  self->background_read = FALSE;
+  line = tidings_reader_read_line_finish (reader, result, &length, &error);
   if (self->closed)
     return;
+  if (line == NULL && background && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      /* Swapped for a timed read: a reply is due now. */
+      ensure_reading (self);
+      return;
+    }
   if (line == NULL)
     {
       tidings_imap_client_fail (self, g_steal_pointer (&error));
@@ -262,6 +320,35 @@ on_line (GObject      *source,
   g_free (self->last_line);
   self->last_line = g_steal_pointer (&line);
   process_parser (self);
+}
+
+static void
+on_line (GObject      *source,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  g_autoptr(TidingsImapClient) self = user_data;
+
+  line_done (self, TIDINGS_READER (source), result);
+}
+
+static void
+on_background_line (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  GWeakRef *weak = user_data;
+  g_autoptr(TidingsImapClient) self = g_weak_ref_get (weak);
+
+  g_weak_ref_clear (weak);
+  g_free (weak);
+  if (self == NULL)
+    {
+      /* The client is gone (its connection closed in dispose). */
+      g_free (tidings_reader_read_line_finish (TIDINGS_READER (source), result, NULL, NULL));
+      return;
+    }
+  line_done (self, TIDINGS_READER (source), result);
 }
 
 static void dispatch (TidingsImapClient *self, TidingsImapResponse *response);

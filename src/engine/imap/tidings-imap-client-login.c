@@ -224,6 +224,7 @@ tidings_imap_client_start_greeting (TidingsImapClient *self)
 {
   g_set_object (&self->reader, tidings_connection_get_reader (self->connection));
   g_set_object (&self->writer, tidings_connection_get_writer (self->connection));
+  self->read_timeout = tidings_reader_get_timeout (self->reader);
   self->greeting_pending = TRUE;
   tidings_imap_client_resume_io (self);
 }
@@ -744,6 +745,7 @@ tidings_imap_client_login_async (TidingsImapClient   *self,
   command->done = login_done;
   command->data = login;
   command->data_free = login_data_free;
+  tidings_imap_command_set_task (command, task);
   tidings_imap_client_submit (self, command);
 }
 

@@ -158,6 +158,7 @@ tidings_imap_client_uid_fetch_async (TidingsImapClient             *self,
   command->done = fetch_done;
   command->data = fetch;
   command->data_free = fetch_data_free;
+  tidings_imap_command_set_task (command, task);
   tidings_imap_client_submit (self, command);
 }
 
@@ -434,6 +435,7 @@ search_command (TidingsImapClient *self,
   command->done = search_done;
   command->data = search;
   command->data_free = search_data_free;
+  tidings_imap_command_set_task (command, task);
   return command;
 }
 

@@ -13,6 +13,9 @@
 
 G_BEGIN_DECLS
 
+/* Servers may stay silent for 30 minutes while idling. */
+#define TIDINGS_IMAP_IDLE_TIMEOUT_MS (31 * 60 * 1000)
+
 struct _TidingsImapClient
 {
   GObject                  parent_instance;
@@ -44,6 +47,7 @@ struct _TidingsImapClient
   GQueue                   running;               /* sent, waiting for the tag */
   TidingsImapCommand      *holder;                /* holds back the queue */
   gboolean                 io_paused;             /* STARTTLS / COMPRESS switch */
+  gboolean                 pumping;
   guint                    writes_pending;
   void                   (*on_writes_drained) (TidingsImapClient *self);
 
@@ -52,13 +56,17 @@ struct _TidingsImapClient
   GTask                   *connect_task;
   char                    *last_line;             /* the line a literal follows */
   GCancellable            *io_cancellable;
+  GMainContext            *context;               /* the thread's it was made on */
   GError                  *bye_error;
   gboolean                 closed;
   gboolean                 logging_out;
 
   TidingsImapCommand      *idle;                  /* the running IDLE */
   gboolean                 idle_done_sent;
-  guint                    saved_timeout;
+  guint                    read_timeout;          /* the connection's */
+  gboolean                 long_timeout;          /* idling: 31 minutes */
+  gboolean                 background_read;
+  GCancellable            *background_cancellable;
 };
 
 typedef enum
@@ -80,6 +88,10 @@ TidingsImapLiteralMode tidings_imap_client_literal_mode (TidingsImapClient *self
 /* A new command with a fresh tag; @name is its keyword(s), already added. */
 TidingsImapCommand *tidings_imap_client_command_new  (TidingsImapClient   *self,
                                                       const char          *name);
+/* A command sent for @task: dropped (failing with CANCELLED) if the
+ * task's cancellable fires before it goes out. */
+void                tidings_imap_command_set_task    (TidingsImapCommand  *command,
+                                                      GTask               *task);
 /* Queues a closed command; it is sent as soon as nothing holds the queue. */
 void                tidings_imap_client_submit       (TidingsImapClient   *self,
                                                       TidingsImapCommand  *command);

@@ -50,6 +50,8 @@ tidings_imap_client_finalize (GObject *object)
   g_clear_object (&self->writer);
   g_clear_object (&self->parser);
   g_clear_object (&self->io_cancellable);
+  g_clear_object (&self->background_cancellable);
+  g_clear_pointer (&self->context, g_main_context_unref);
   g_clear_pointer (&self->capabilities, tidings_imap_capabilities_unref);
   g_clear_pointer (&self->server_id, g_hash_table_unref);
   g_clear_pointer (&self->selected, tidings_imap_select_info_free);
@@ -100,6 +102,7 @@ tidings_imap_client_init (TidingsImapClient *self)
 {
   self->parser = tidings_imap_parser_new ();
   self->io_cancellable = g_cancellable_new ();
+  self->context = g_main_context_ref_thread_default ();
   self->compress = TRUE;
   self->next_tag = 1;
   g_queue_init (&self->queue);
@@ -311,6 +314,8 @@ tidings_imap_client_fail (TidingsImapClient *self,
   self->closed = TRUE;
   self->state = TIDINGS_IMAP_CLIENT_STATE_DISCONNECTED;
   g_cancellable_cancel (self->io_cancellable);
+  if (self->background_cancellable)
+    g_cancellable_cancel (self->background_cancellable);
   tidings_connection_close (self->connection);
 
   /* The BYE said why the server hung up; that is the better message. */
@@ -380,6 +385,7 @@ tidings_imap_client_task_command (TidingsImapClient *self,
   command->data = g_object_ref (task);
   command->data_free = g_object_unref;
   command->done = tidings_imap_client_done_boolean;
+  tidings_imap_command_set_task (command, task);
   return command;
 }
 

@@ -54,6 +54,7 @@ struct _TidingsImapCommand
   char                        *log_text;     /* what a log may show of a sensitive one */
   gboolean                     holds_queue;  /* nothing else is sent until it completes */
   gboolean                     barrier;      /* STARTTLS, COMPRESS: pause I/O on OK */
+  GCancellable                *cancellable;  /* cancelled before sending: dropped */
 
   TidingsImapUntaggedHook      untagged;
   TidingsImapContinuationHook  continuation;

@@ -41,6 +41,7 @@ tidings_imap_command_free (TidingsImapCommand *command)
   g_free (command->tag);
   g_free (command->name);
   g_free (command->log_text);
+  g_clear_object (&command->cancellable);
   g_free (command);
 }
 

@@ -620,6 +620,18 @@ test_qresync (void)
     }
   first = logged_in (user, TIDINGS_SECURITY_TLS);
   g_assert_true (tidings_imap_client_is_qresync_enabled (first));
+  {
+    Wait w0 = { 0 };
+    g_autoptr(GAsyncResult) r = NULL;
+    g_autoptr(TidingsImapSelectInfo) examined = NULL;
+
+    tidings_imap_client_select_async (first, "INBOX", TRUE, NULL, NULL, wait_cb, &w0);
+    r = wait_result (&w0);
+    examined = tidings_imap_client_select_finish (first, r, &error);
+    g_assert_no_error (error);
+    g_assert_true (examined->read_only);
+    g_assert_cmpuint (examined->exists, ==, 5);
+  }
   before = client_select (first, "INBOX", NULL);
   g_assert_cmpuint (before->exists, ==, 5);
   g_assert_cmpuint (before->highestmodseq, >, 0);
@@ -645,6 +657,7 @@ test_qresync (void)
   g_assert_cmpstr (ev.fetched->str, ==, "2 seen;");
   g_assert_cmpuint (after->exists, ==, 4);
   g_assert_cmpuint (after->highestmodseq, >, before->highestmodseq);
+  g_assert_false (after->read_only);
 
   /* CHANGEDSINCE + VANISHED in a UID FETCH, after one more change. */
   g_clear_pointer (&out, g_free);
@@ -669,6 +682,52 @@ test_qresync (void)
   g_string_free (ev.fetched, TRUE);
 }
 
+static void
+on_closed_error (TidingsImapClient *client, const GError *error, gpointer data)
+{
+  GError **out = data;
+
+  g_assert_null (*out);
+  *out = error ? g_error_copy (error) : g_error_new_literal (G_IO_ERROR, G_IO_ERROR_FAILED, "no error");
+}
+
+/* The servers stop while a session sits selected with no command running:
+ * "closed" fires on its own (BYE, or the drop), and commands then fail. */
+static void
+test_server_stops (void)
+{
+  const char *user = bed->users[0];
+  g_autoptr(TidingsImapClient) client = logged_in (user, TIDINGS_SECURITY_TLS);
+  g_autoptr(TidingsImapSelectInfo) info = client_select (client, "INBOX", NULL);
+  g_autoptr(GError) closed_error = NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean timed_out = FALSE;
+  guint timer;
+  Wait w = { 0 };
+
+  g_signal_connect (client, "closed", G_CALLBACK (on_closed_error), &closed_error);
+  g_assert_true (tidings_testbed_stop_servers (bed, "mail", FALSE, &error));
+  g_assert_no_error (error);
+  timer = g_timeout_add (WAIT_MS, timed_out_cb, &timed_out);
+  while (closed_error == NULL && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_false (timed_out);
+  g_source_remove (timer);
+  g_test_message ("closed: %s", closed_error->message);
+  g_assert_true (g_error_matches (closed_error, TIDINGS_IMAP_ERROR, TIDINGS_IMAP_ERROR_BYE)
+                 || closed_error->domain == TIDINGS_NET_ERROR);
+  tidings_imap_client_noop_async (client, NULL, wait_cb, &w);
+  {
+    g_autoptr(GAsyncResult) r = wait_result (&w);
+
+    g_assert_false (tidings_imap_client_noop_finish (client, r, &error));
+  }
+  g_assert_error (error, TIDINGS_IMAP_ERROR, TIDINGS_IMAP_ERROR_CLOSED);
+  g_clear_error (&error);
+  g_assert_true (tidings_testbed_start_servers (bed, "mail", &error));
+  g_assert_no_error (error);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -683,6 +742,7 @@ main (int argc, char **argv)
   g_test_add_func ("/imap/dovecot/messages", test_messages);
   g_test_add_func ("/imap/dovecot/idle-lmtp", test_idle_lmtp);
   g_test_add_func ("/imap/dovecot/qresync", test_qresync);
+  g_test_add_func ("/imap/dovecot/server-stops", test_server_stops);
 
   status = g_test_run ();
   tidings_testbed_unref (bed);

@@ -287,6 +287,46 @@ test_idle_not_supported (void)
   fixture_clear (&f);
 }
 
+/* With a 300 ms inactivity timeout, a silent second while idling is fine
+ * (the timeout is lifted), and the same silence after DONE is not (it is
+ * restored). */
+static void
+test_idle_lifts_timeout (void)
+{
+  static const char *const script[] = {
+    ">* OK [CAPABILITY IMAP4rev1] ready",
+    "<",
+    ">t1 OK [CAPABILITY IMAP4rev1 IDLE] in",
+    "<",
+    ">+ idling",
+    "Z1000",
+    ">* 7 EXISTS",
+    "<",   /* DONE */
+    ">t2 OK idle over",
+    "<",   /* t3 NOOP: no answer within the timeout */
+    "~",
+    NULL
+  };
+  Fixture f;
+  GError *error = NULL;
+  IdleState st = { &f, 1 };
+
+  fixture_start (&f, script, TIDINGS_SECURITY_NONE);
+  tidings_connection_set_timeout (f.conn, 300);
+  g_assert_true (do_connect (&f, &error));
+  g_assert_true (do_login (&f, "ann", "pw", &error));
+  g_signal_connect (f.client, "exists", G_CALLBACK (idle_exists), &st);
+  tidings_imap_client_idle_async (f.client, NULL, idle_cb, &st);
+  imap_test_wait_zero (&st.left);
+  g_assert_cmpstr (f.events->str, ==, "exists 7;idle done;");
+  g_assert_false (do_noop (&f, &error));
+  g_assert_error (error, TIDINGS_NET_ERROR, TIDINGS_NET_ERROR_TIMED_OUT);
+  g_clear_error (&error);
+  g_assert_true (f.closed);
+  fixture_stop (&f);
+  fixture_clear (&f);
+}
+
 /* ---- MOVE fallback ---------------------------------------------------- */
 
 static TidingsImapCopyResult *
@@ -631,6 +671,7 @@ main (int argc, char **argv)
   g_test_add_func ("/imap/client/login/authenticate-continuation", test_authenticate_continuation);
   g_test_add_func ("/imap/client/idle", test_idle);
   g_test_add_func ("/imap/client/idle/not-supported", test_idle_not_supported);
+  g_test_add_func ("/imap/client/idle/lifts-timeout", test_idle_lifts_timeout);
   g_test_add_func ("/imap/client/move/fallback-uidplus", test_move_fallback_uidplus);
   g_test_add_func ("/imap/client/move/fallback-no-uidplus", test_move_fallback_no_uidplus);
   g_test_add_func ("/imap/client/list/fallback", test_list_fallback);

@@ -355,14 +355,18 @@ test_fetch_streams_many (void)
   static const char *const script[] = { SELECTED_START, "<", "F5000 t3", NULL };
   Fixture f;
   FetchCount c = { 0 };
+  gint64 start;
   GError *error = NULL;
   g_autoptr(TidingsImapSelectInfo) info = NULL;
 
   start_logged_in (&f, script);
   info = do_select (&f, "INBOX", NULL, &error);
   g_assert_no_error (error);
+  start = g_get_monotonic_time ();
   g_assert_true (do_fetch (&f, "1:*", "(UID FLAGS BODY.PEEK[])", &c, &error));
   g_assert_no_error (error);
+  g_test_message ("5000 FETCH replies with literals in %.0f ms",
+                  (g_get_monotonic_time () - start) / 1000.0);
   g_assert_cmpuint (c.count, ==, 5000);
   g_assert_cmpuint (c.last_uid, ==, 5100);
   g_assert_cmpuint (c.body_bytes, ==, 5000 * 12);
@@ -532,6 +536,207 @@ test_fetch_callback_aborts (void)
   fixture_clear (&f);
 }
 
+/* Between commands a background read still notices what the server says:
+ * an EXISTS, then a BYE and the drop, with no command running. */
+static void
+test_unsolicited_between_commands (void)
+{
+  static const char *const script[] = {
+    SELECTED_START,
+    "Z100",
+    ">* 4 EXISTS",
+    "Z100",
+    ">* BYE idle for too long",
+    "X",
+    NULL
+  };
+  Fixture f;
+  GError *error = NULL;
+  g_autoptr(TidingsImapSelectInfo) info = NULL;
+  gboolean timed_out = FALSE;
+  guint timer;
+
+  start_logged_in (&f, script);
+  info = do_select (&f, "INBOX", NULL, &error);
+  g_assert_no_error (error);
+  timer = g_timeout_add (NET_TEST_WAIT_MS, imap_test_timed_out, &timed_out);
+  while (!f.closed && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_false (timed_out);
+  g_source_remove (timer);
+  g_assert_cmpstr (f.events->str, ==, "exists 4;closed;");
+  g_assert_error (f.closed_error, TIDINGS_IMAP_ERROR, TIDINGS_IMAP_ERROR_BYE);
+  g_assert_nonnull (strstr (f.closed_error->message, "idle for too long"));
+  g_assert_cmpint (tidings_imap_client_get_state (f.client), ==, TIDINGS_IMAP_CLIENT_STATE_DISCONNECTED);
+  fixture_stop (&f);
+  fixture_clear (&f);
+}
+
+/* A client dropped without close() while a background read waits is
+ * finalized, and hangs up. */
+static void
+test_unref_without_close (void)
+{
+  static const char *const script[] = { PLAIN_START, "~", NULL };
+  Fixture f;
+  GWeakRef weak;
+
+  start_logged_in (&f, script);
+  g_weak_ref_init (&weak, f.client);
+  g_clear_object (&f.client);
+  g_assert_null (g_weak_ref_get (&weak));
+  g_weak_ref_clear (&weak);
+  /* The server sees the connection end. */
+  net_test_server_free (f.server);
+  f.server = NULL;
+  g_assert_true (f.script.s.saw_eof);
+  fixture_clear (&f);
+}
+
+/* A command cancelled while queued is never sent; a cancelled IDLE sends
+ * DONE. */
+static void
+test_cancel (void)
+{
+  static const char *const script[] = {
+    ">* OK [CAPABILITY IMAP4rev1] ready",
+    "<",
+    ">t1 OK [CAPABILITY IMAP4rev1 IDLE] in",
+    "<",         /* t2 APPEND {3} */
+    "Z100",
+    ">+ go",
+    "<",         /* abc */
+    ">t2 OK stored",
+    "<",         /* t4 IDLE (t3 NOOP was cancelled) */
+    ">+ idling",
+    "<",         /* DONE */
+    ">t4 OK done",
+    NULL
+  };
+  Fixture f;
+  GError *error = NULL;
+  g_autoptr(GBytes) message = g_bytes_new_static ("abc", 3);
+  g_autoptr(GCancellable) noop_cancel = g_cancellable_new ();
+  g_autoptr(GCancellable) idle_cancel = g_cancellable_new ();
+  NetTestWait w1 = { 0 }, w2 = { 0 }, w3 = { 0 };
+  g_autoptr(GAsyncResult) r1 = NULL;
+  g_autoptr(GAsyncResult) r2 = NULL;
+  g_autoptr(GAsyncResult) r3 = NULL;
+  TidingsImapCopyResult *copy;
+
+  fixture_start (&f, script, TIDINGS_SECURITY_NONE);
+  g_assert_true (do_connect (&f, &error));
+  g_assert_true (do_login (&f, "ann", "pw", &error));
+  tidings_imap_client_append_async (f.client, "INBOX", NULL, 0, message, NULL, net_test_wait_cb, &w1);
+  tidings_imap_client_noop_async (f.client, noop_cancel, net_test_wait_cb, &w2);
+  g_cancellable_cancel (noop_cancel);
+  r2 = net_test_wait (&w2);
+  g_assert_false (tidings_imap_client_noop_finish (f.client, r2, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_error (&error);
+  r1 = net_test_wait (&w1);
+  copy = tidings_imap_client_append_finish (f.client, r1, &error);
+  g_assert_no_error (error);
+  g_assert_null (copy);
+
+  tidings_imap_client_idle_async (f.client, idle_cancel, net_test_wait_cb, &w3);
+  while (!tidings_imap_client_is_idling (f.client))
+    g_main_context_iteration (NULL, TRUE);
+  g_cancellable_cancel (idle_cancel);
+  r3 = net_test_wait (&w3);
+  g_assert_false (tidings_imap_client_idle_finish (f.client, r3, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_error (&error);
+  g_assert_cmpstr (fixture_stop (&f), ==,
+                   "t1 LOGIN \"ann\" \"pw\"\n"
+                   "t2 APPEND INBOX {3}\n"
+                   "abc\n"
+                   "t4 IDLE\n"
+                   "DONE\n");
+  fixture_clear (&f);
+}
+
+/* Random server replies (pieces of valid and broken IMAP) while SELECT,
+ * UID FETCH, SEARCH and NOOP run, then a drop: every command ends, with a
+ * result or an error, "closed" fires once, nothing crashes or leaks. */
+static gboolean
+accept_fetch (TidingsImapFetch *fetch, gpointer data, GError **error)
+{
+  (*(guint *) data)++;
+  return TRUE;
+}
+
+static void
+test_random_replies (void)
+{
+  static const char *const pieces[] = {
+    "* 3 EXISTS\r\n", "* 2 EXPUNGE\r\n", "* 1 FETCH (UID 5 FLAGS (\\Seen))\r\n",
+    "* 1 FETCH (UID 6 BODY[] {3}\r\nabc)\r\n", "* VANISHED (EARLIER) 1:3\r\n",
+    "* OK [UIDNEXT 9] x\r\n", "* OK [HIGHESTMODSEQ 12] x\r\n", "* SEARCH 1 2 3\r\n",
+    "* ESEARCH (TAG \"t4\") UID ALL 1:2\r\n", "+ go\r\n", "t2 OK done\r\n", "t3 OK done\r\n",
+    "t4 NO [BADCHARSET] no\r\n", "t5 BAD what\r\n", "t9 OK unknown tag\r\n", "* BYE bye\r\n",
+    "* 1 FETCH (UID\r\n", "* LIST () NIL {2}\r\n", ")\r\n", "{5}\r\n", "* FLAGS (\\Seen\r\n",
+    "\x01\xff garbage\r\n", "* 7 FETCH (ENVELOPE (NIL NIL NIL))\r\n", "* CAPABILITY IMAP4rev1\r\n",
+    "* 1 FETCH (UID 7 BODY[] {99999999999}\r\n", "* ENABLED QRESYNC\r\n", "\r\n",
+  };
+
+  for (guint round = 0; round < 60; round++)
+    {
+      g_autoptr(GPtrArray) script = g_ptr_array_new_with_free_func (g_free);
+      g_autoptr(TidingsImapSequenceSet) all = tidings_imap_sequence_set_parse ("1:*", -1, NULL);
+      Fixture f;
+      GError *error = NULL;
+      NetTestWait ws = { 0 }, wf = { 0 }, wq = { 0 }, wn = { 0 };
+      g_autoptr(GAsyncResult) rs = NULL;
+      g_autoptr(GAsyncResult) rf = NULL;
+      g_autoptr(GAsyncResult) rq = NULL;
+      g_autoptr(GAsyncResult) rn = NULL;
+      g_autoptr(TidingsImapSelectInfo) info = NULL;
+      g_autoptr(TidingsImapSequenceSet) found = NULL;
+      GString *junk = g_string_new ("=");
+      guint fetched = 0;
+      guint n = 1 + g_test_rand_int_range (0, 12);
+
+      g_ptr_array_add (script, g_strdup (">* OK [CAPABILITY IMAP4rev1 ESEARCH] ready"));
+      g_ptr_array_add (script, g_strdup ("<"));
+      g_ptr_array_add (script, g_strdup (">t1 OK [CAPABILITY IMAP4rev1 ESEARCH] in"));
+      g_ptr_array_add (script, g_strdup ("<"));
+      for (guint i = 0; i < n; i++)
+        g_string_append (junk, pieces[g_test_rand_int_range (0, G_N_ELEMENTS (pieces))]);
+      g_ptr_array_add (script, g_string_free (junk, FALSE));
+      g_ptr_array_add (script, g_strdup ("Z20"));
+      g_ptr_array_add (script, g_strdup ("X"));
+      g_ptr_array_add (script, NULL);
+
+      fixture_start (&f, (const char * const *) script->pdata, TIDINGS_SECURITY_NONE);
+      g_assert_true (do_connect (&f, &error));
+      g_assert_true (do_login (&f, "ann", "pw", &error));
+      g_assert_no_error (error);
+      tidings_imap_client_select_async (f.client, "INBOX", FALSE, NULL, NULL, net_test_wait_cb, &ws);
+      tidings_imap_client_uid_fetch_async (f.client, all, "(UID BODY.PEEK[])", 0, FALSE, accept_fetch,
+                                           &fetched, NULL, net_test_wait_cb, &wf);
+      tidings_imap_client_uid_search_async (f.client, "ALL", NULL, net_test_wait_cb, &wq);
+      tidings_imap_client_noop_async (f.client, NULL, net_test_wait_cb, &wn);
+      rs = net_test_wait (&ws);
+      info = tidings_imap_client_select_finish (f.client, rs, &error);
+      g_clear_error (&error);
+      rf = net_test_wait (&wf);
+      tidings_imap_client_uid_fetch_finish (f.client, rf, &error);
+      g_clear_error (&error);
+      rq = net_test_wait (&wq);
+      found = tidings_imap_client_uid_search_finish (f.client, rq, &error);
+      g_clear_error (&error);
+      rn = net_test_wait (&wn);
+      g_assert_false (tidings_imap_client_noop_finish (f.client, rn, &error) && error != NULL);
+      g_clear_error (&error);
+      /* The drop ends the session, whatever came before. */
+      while (!f.closed)
+        g_main_context_iteration (NULL, TRUE);
+      fixture_stop (&f);
+      fixture_clear (&f);
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -541,6 +746,7 @@ main (int argc, char **argv)
   g_test_add_func ("/imap/client/greeting/preauth-bye", test_greeting_preauth_and_bye);
   g_test_add_func ("/imap/client/greeting/preauth-starttls", test_preauth_on_starttls);
   g_test_add_func ("/imap/client/pipelining", test_pipelining);
+  g_test_add_func ("/imap/client/cancel", test_cancel);
   g_test_add_func ("/imap/client/literal/append-sync", test_append_sync_literal);
   g_test_add_func ("/imap/client/literal/append-plus", test_append_literal_plus);
   g_test_add_func ("/imap/client/literal/login", test_login_literal);
@@ -549,9 +755,12 @@ main (int argc, char **argv)
   g_test_add_func ("/imap/client/fetch/stream-many", test_fetch_streams_many);
   g_test_add_func ("/imap/client/fetch/callback-aborts", test_fetch_callback_aborts);
   g_test_add_func ("/imap/client/end/bye", test_bye_during_command);
+  g_test_add_func ("/imap/client/end/between-commands", test_unsolicited_between_commands);
+  g_test_add_func ("/imap/client/end/unref-without-close", test_unref_without_close);
   g_test_add_func ("/imap/client/end/drop", test_drop_during_commands);
   g_test_add_func ("/imap/client/end/drop-mid-literal", test_drop_mid_literal);
   g_test_add_func ("/imap/client/end/huge-literal", test_huge_literal);
+  g_test_add_func ("/imap/client/end/random-replies", test_random_replies);
 
   return g_test_run ();
 }
