@@ -33,6 +33,7 @@
  *   "fetch"    (TidingsImapFetch *fetch)              unsolicited FETCH
  *   "alert"    (const char *text)                     [ALERT] for people
  *   "closed"   (const GError *error)                  NULL after LOGOUT
+ *                                                     or close()
  *
  * Mailbox names in this API are UTF-8 (TidingsImapMailboxInfo.name); the
  * client encodes them (modified UTF-7, or UTF-8 once UTF8=ACCEPT is
@@ -60,7 +61,8 @@
  * - Cancelling: a command not yet sent is dropped; one already sent runs
  *   to its end and its result is reported as G_IO_ERROR_CANCELLED.
  *   Cancelling an IDLE sends DONE.
- * - Another IDLE holds back commands queued after it until idle_done().
+ * - A running IDLE holds back commands queued after it until
+ *   idle_done() (or its cancellable) ends it.
  *
  * Errors: TIDINGS_NET_ERROR for the connection (timeouts, TLS,
  * certificates), TIDINGS_IMAP_ERROR for the protocol: _AUTHENTICATION (the
