@@ -51,7 +51,7 @@
  *   first whose set holds its UID. VANISHED (EARLIER) of a CHANGEDSINCE
  *   VANISHED fetch arrives as "vanished" (earlier = TRUE). An unsolicited
  *   FETCH may lack UID (fetch->uid == 0, only fetch->seq): servers send
- *   the UID in every FETCH once QRESYNC is enabled (RFC 7162 §3.2.4).
+ *   the UID in every FETCH once QRESYNC is enabled (RFC 7162).
  * - UID STORE .SILENT: with CONDSTORE the server still reports the new
  *   MODSEQ of each stored message as a FETCH: it arrives as "fetch".
  * - UID MOVE / EXPUNGE: the expunges arrive as "expunge" (sequence
