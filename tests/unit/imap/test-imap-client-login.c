@@ -598,6 +598,9 @@ test_quirks (void)
                  & TIDINGS_IMAP_QUIRK_ID_REQUIRED);
   g_hash_table_insert (id, "name", "Coremail Imap");
   g_assert_true (tidings_imap_quirks_detect_id (id) & TIDINGS_IMAP_QUIRK_ID_REQUIRED);
+  g_assert_true (tidings_imap_quirks_is_nonexistent_text ("Mailbox doesn't exist: Nowhere (0.002 secs)."));
+  g_assert_true (tidings_imap_quirks_is_nonexistent_text ("No such mailbox"));
+  g_assert_false (tidings_imap_quirks_is_nonexistent_text ("Permission denied"));
   text = tidings_imap_quirks_to_string (TIDINGS_IMAP_QUIRK_LIST_NO_RETURN | TIDINGS_IMAP_QUIRK_NO_MOVE);
   g_assert_cmpstr (text, ==, "list-no-return no-move");
 }
