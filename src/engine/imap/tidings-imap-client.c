@@ -341,6 +341,13 @@ tidings_imap_client_fail (TidingsImapClient *self,
   self->idle = NULL;
   g_clear_pointer (&self->selecting, tidings_imap_select_info_free);
 
+  if (self->compress_task)
+    {
+      GTask *task = g_steal_pointer (&self->compress_task);
+
+      g_task_return_error (task, g_error_copy (command_error));
+      g_object_unref (task);
+    }
   if (self->connect_task)
     {
       GTask *task = g_steal_pointer (&self->connect_task);
