@@ -204,6 +204,12 @@ tidings_imap_client_submit (TidingsImapClient  *self,
 }
 
 void
+tidings_imap_client_kick (TidingsImapClient *self)
+{
+  pump (self);
+}
+
+void
 tidings_imap_client_resume_io (TidingsImapClient *self)
 {
   self->io_paused = FALSE;

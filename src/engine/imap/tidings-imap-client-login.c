@@ -388,13 +388,15 @@ static void
 compress_when_drained (TidingsImapClient *self)
 {
   GError *error = NULL;
-  GTask *task = g_object_get_data (G_OBJECT (self), "tidings-compress-task");
+  GTask *task = g_steal_pointer (&self->compress_task);
 
-  g_object_steal_data (G_OBJECT (self), "tidings-compress-task");
+  if (task == NULL)
+    return;  /* the session ended meanwhile; the task was told */
   if (!tidings_connection_start_compression (self->connection, &error))
     {
-      tidings_imap_client_fail (self, error);
+      g_task_return_error (task, g_error_copy (error));
       g_object_unref (task);
+      tidings_imap_client_fail (self, error);
       return;
     }
   tidings_imap_client_resume_io (self);
@@ -420,7 +422,7 @@ compress_done (TidingsImapClient   *self,
       step_enable (self, task);  /* no compression, no harm */
       return;
     }
-  g_object_set_data (G_OBJECT (self), "tidings-compress-task", task);
+  self->compress_task = task;
   if (self->writes_pending > 0)
     self->on_writes_drained = compress_when_drained;
   else

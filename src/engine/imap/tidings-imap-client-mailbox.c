@@ -509,7 +509,7 @@ send_done (TidingsImapClient  *self,
   if (self->holder == command)
     {
       self->holder = NULL;
-      tidings_imap_client_resume_io (self);
+      tidings_imap_client_kick (self);
     }
 }
 

@@ -54,6 +54,7 @@ struct _TidingsImapClient
   gboolean                 reading;
   gboolean                 greeting_pending;
   GTask                   *connect_task;
+  GTask                   *compress_task;        /* login, waiting for COMPRESS */
   char                    *last_line;             /* the line a literal follows */
   GCancellable            *io_cancellable;
   GMainContext            *context;               /* the thread's it was made on */
@@ -105,6 +106,8 @@ void                tidings_imap_client_write        (TidingsImapClient   *self,
 void                tidings_imap_client_fail         (TidingsImapClient   *self,
                                                       GError              *error);
 void                tidings_imap_client_resume_io    (TidingsImapClient   *self);
+/* Sends what the queue holds now that nothing holds it back. */
+void                tidings_imap_client_kick         (TidingsImapClient   *self);
 /* The error for a tagged NO/BAD, in words people understand. */
 GError             *tidings_imap_client_status_error (TidingsImapClient   *self,
                                                       TidingsImapCommand  *command,

@@ -265,7 +265,10 @@ tidings_imap_client_status_error (TidingsImapClient   *self,
   /* Server text is bytes as sent: made valid UTF-8 for people. */
   if (*text == '\0')
     text = _("no reason given");
-  if (g_strcmp0 (code, "NONEXISTENT") == 0 || g_strcmp0 (code, "TRYCREATE") == 0)
+  if (g_strcmp0 (code, "NONEXISTENT") == 0 || g_strcmp0 (code, "TRYCREATE") == 0
+      || (code == NULL && command->mailbox_command
+          && tidings_imap_response_get_status (tagged) == TIDINGS_IMAP_STATUS_NO
+          && tidings_imap_quirks_is_nonexistent_text (text)))
     return g_error_new (TIDINGS_IMAP_ERROR, TIDINGS_IMAP_ERROR_NONEXISTENT,
                         _("The folder does not exist on %s (%s)."), self->host, text);
   if (tidings_imap_response_get_status (tagged) == TIDINGS_IMAP_STATUS_BAD)
@@ -338,6 +341,13 @@ tidings_imap_client_fail (TidingsImapClient *self,
   self->idle = NULL;
   g_clear_pointer (&self->selecting, tidings_imap_select_info_free);
 
+  if (self->compress_task)
+    {
+      GTask *task = g_steal_pointer (&self->compress_task);
+
+      g_task_return_error (task, g_error_copy (command_error));
+      g_object_unref (task);
+    }
   if (self->connect_task)
     {
       GTask *task = g_steal_pointer (&self->connect_task);

@@ -33,6 +33,7 @@
  *   "fetch"    (TidingsImapFetch *fetch)              unsolicited FETCH
  *   "alert"    (const char *text)                     [ALERT] for people
  *   "closed"   (const GError *error)                  NULL after LOGOUT
+ *                                                     or close()
  *
  * Mailbox names in this API are UTF-8 (TidingsImapMailboxInfo.name); the
  * client encodes them (modified UTF-7, or UTF-8 once UTF8=ACCEPT is
@@ -48,7 +49,9 @@
  *   a flag change and then answering CHANGEDSINCE); none reaches the
  *   "fetch" signal. With several UID FETCHes running, a reply goes to the
  *   first whose set holds its UID. VANISHED (EARLIER) of a CHANGEDSINCE
- *   VANISHED fetch arrives as "vanished" (earlier = TRUE).
+ *   VANISHED fetch arrives as "vanished" (earlier = TRUE). An unsolicited
+ *   FETCH may lack UID (fetch->uid == 0, only fetch->seq): servers send
+ *   the UID in every FETCH once QRESYNC is enabled (RFC 7162).
  * - UID STORE .SILENT: with CONDSTORE the server still reports the new
  *   MODSEQ of each stored message as a FETCH: it arrives as "fetch".
  * - UID MOVE / EXPUNGE: the expunges arrive as "expunge" (sequence
@@ -60,7 +63,8 @@
  * - Cancelling: a command not yet sent is dropped; one already sent runs
  *   to its end and its result is reported as G_IO_ERROR_CANCELLED.
  *   Cancelling an IDLE sends DONE.
- * - Another IDLE holds back commands queued after it until idle_done().
+ * - A running IDLE holds back commands queued after it until
+ *   idle_done() (or its cancellable) ends it.
  *
  * Errors: TIDINGS_NET_ERROR for the connection (timeouts, TLS,
  * certificates), TIDINGS_IMAP_ERROR for the protocol: _AUTHENTICATION (the

@@ -180,6 +180,7 @@ tidings_imap_command_add_mailbox (TidingsImapCommand *command,
 {
   g_autofree char *encoded = NULL;
 
+  command->mailbox_command = TRUE;
   if (g_ascii_strcasecmp (utf8, "INBOX") == 0)
     {
       tidings_imap_command_add_raw (command, "INBOX");

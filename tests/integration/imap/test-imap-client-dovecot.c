@@ -202,6 +202,27 @@ test_starttls_plain (void)
   g_assert_false (tidings_connection_is_compressed (tidings_imap_client_get_connection (client)));
   g_assert_nonnull (tidings_imap_client_get_server_id (client));
   g_assert_cmpstr (g_hash_table_lookup (tidings_imap_client_get_server_id (client), "name"), ==, "Dovecot");
+
+  /* No such folder: _NONEXISTENT for SELECT and APPEND ([TRYCREATE]). */
+  {
+    Wait w = { 0 };
+    g_autoptr(GAsyncResult) r1 = NULL;
+    g_autoptr(GAsyncResult) r2 = NULL;
+    g_autoptr(GBytes) msg = make_message (1, NULL);
+
+    tidings_imap_client_select_async (client, "Nowhere", FALSE, NULL, NULL, wait_cb, &w);
+    r1 = wait_result (&w);
+    g_assert_null (tidings_imap_client_select_finish (client, r1, &error));
+    g_assert_error (error, TIDINGS_IMAP_ERROR, TIDINGS_IMAP_ERROR_NONEXISTENT);
+    g_test_message ("%s", error->message);
+    g_clear_error (&error);
+    g_assert_cmpint (tidings_imap_client_get_state (client), ==, TIDINGS_IMAP_CLIENT_STATE_AUTHENTICATED);
+    tidings_imap_client_append_async (client, "Nowhere", NULL, 0, msg, NULL, wait_cb, &w);
+    r2 = wait_result (&w);
+    g_assert_null (tidings_imap_client_append_finish (client, r2, &error));
+    g_assert_error (error, TIDINGS_IMAP_ERROR, TIDINGS_IMAP_ERROR_NONEXISTENT);
+    g_clear_error (&error);
+  }
   client_logout (client);
 }
 

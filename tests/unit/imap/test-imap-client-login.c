@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The IMAP client against scripted servers, part two: STARTTLS injection
  * and stripping, login methods and refusals, IDLE, the MOVE and LIST
- * fallbacks, SEARCH, argument encoding and quirks. */
+ * fallbacks, SEARCH, argument encoding, quirks, logs without secrets, and
+ * random replies. */
 #include "config.h"
 
 #include "imap-client-test-util.h"
@@ -597,6 +598,9 @@ test_quirks (void)
                  & TIDINGS_IMAP_QUIRK_ID_REQUIRED);
   g_hash_table_insert (id, "name", "Coremail Imap");
   g_assert_true (tidings_imap_quirks_detect_id (id) & TIDINGS_IMAP_QUIRK_ID_REQUIRED);
+  g_assert_true (tidings_imap_quirks_is_nonexistent_text ("Mailbox doesn't exist: Nowhere (0.002 secs)."));
+  g_assert_true (tidings_imap_quirks_is_nonexistent_text ("No such mailbox"));
+  g_assert_false (tidings_imap_quirks_is_nonexistent_text ("Permission denied"));
   text = tidings_imap_quirks_to_string (TIDINGS_IMAP_QUIRK_LIST_NO_RETURN | TIDINGS_IMAP_QUIRK_NO_MOVE);
   g_assert_cmpstr (text, ==, "list-no-return no-move");
 }
@@ -654,6 +658,87 @@ test_debug_log_hides_secrets (void)
   fixture_clear (&f);
 }
 
+/* Random server replies (pieces of valid and broken IMAP) while SELECT,
+ * UID FETCH, SEARCH and NOOP run, then a drop: every command ends, with a
+ * result or an error, "closed" fires once, nothing crashes or leaks. */
+static gboolean
+accept_fetch (TidingsImapFetch *fetch, gpointer data, GError **error)
+{
+  (*(guint *) data)++;
+  return TRUE;
+}
+
+static void
+test_random_replies (void)
+{
+  static const char *const pieces[] = {
+    "* 3 EXISTS\r\n", "* 2 EXPUNGE\r\n", "* 1 FETCH (UID 5 FLAGS (\\Seen))\r\n",
+    "* 1 FETCH (UID 6 BODY[] {3}\r\nabc)\r\n", "* VANISHED (EARLIER) 1:3\r\n",
+    "* OK [UIDNEXT 9] x\r\n", "* OK [HIGHESTMODSEQ 12] x\r\n", "* SEARCH 1 2 3\r\n",
+    "* ESEARCH (TAG \"t4\") UID ALL 1:2\r\n", "+ go\r\n", "t2 OK done\r\n", "t3 OK done\r\n",
+    "t4 NO [BADCHARSET] no\r\n", "t5 BAD what\r\n", "t9 OK unknown tag\r\n", "* BYE bye\r\n",
+    "* 1 FETCH (UID\r\n", "* LIST () NIL {2}\r\n", ")\r\n", "{5}\r\n", "* FLAGS (\\Seen\r\n",
+    "\x01\xff garbage\r\n", "* 7 FETCH (ENVELOPE (NIL NIL NIL))\r\n", "* CAPABILITY IMAP4rev1\r\n",
+    "* 1 FETCH (UID 7 BODY[] {99999999999}\r\n", "* ENABLED QRESYNC\r\n", "\r\n",
+  };
+
+  for (guint round = 0; round < 60; round++)
+    {
+      g_autoptr(GPtrArray) script = g_ptr_array_new_with_free_func (g_free);
+      g_autoptr(TidingsImapSequenceSet) all = tidings_imap_sequence_set_parse ("1:*", -1, NULL);
+      Fixture f;
+      GError *error = NULL;
+      NetTestWait ws = { 0 }, wf = { 0 }, wq = { 0 }, wn = { 0 };
+      g_autoptr(GAsyncResult) rs = NULL;
+      g_autoptr(GAsyncResult) rf = NULL;
+      g_autoptr(GAsyncResult) rq = NULL;
+      g_autoptr(GAsyncResult) rn = NULL;
+      g_autoptr(TidingsImapSelectInfo) info = NULL;
+      g_autoptr(TidingsImapSequenceSet) found = NULL;
+      GString *junk = g_string_new ("=");
+      guint fetched = 0;
+      guint n = 1 + g_test_rand_int_range (0, 12);
+
+      g_ptr_array_add (script, g_strdup (">* OK [CAPABILITY IMAP4rev1 ESEARCH] ready"));
+      g_ptr_array_add (script, g_strdup ("<"));
+      g_ptr_array_add (script, g_strdup (">t1 OK [CAPABILITY IMAP4rev1 ESEARCH] in"));
+      g_ptr_array_add (script, g_strdup ("<"));
+      for (guint i = 0; i < n; i++)
+        g_string_append (junk, pieces[g_test_rand_int_range (0, G_N_ELEMENTS (pieces))]);
+      g_ptr_array_add (script, g_string_free (junk, FALSE));
+      g_ptr_array_add (script, g_strdup ("Z20"));
+      g_ptr_array_add (script, g_strdup ("X"));
+      g_ptr_array_add (script, NULL);
+
+      fixture_start (&f, (const char * const *) script->pdata, TIDINGS_SECURITY_NONE);
+      g_assert_true (do_connect (&f, &error));
+      g_assert_true (do_login (&f, "ann", "pw", &error));
+      g_assert_no_error (error);
+      tidings_imap_client_select_async (f.client, "INBOX", FALSE, NULL, NULL, net_test_wait_cb, &ws);
+      tidings_imap_client_uid_fetch_async (f.client, all, "(UID BODY.PEEK[])", 0, FALSE, accept_fetch,
+                                           &fetched, NULL, net_test_wait_cb, &wf);
+      tidings_imap_client_uid_search_async (f.client, "ALL", NULL, net_test_wait_cb, &wq);
+      tidings_imap_client_noop_async (f.client, NULL, net_test_wait_cb, &wn);
+      rs = net_test_wait (&ws);
+      info = tidings_imap_client_select_finish (f.client, rs, &error);
+      g_clear_error (&error);
+      rf = net_test_wait (&wf);
+      tidings_imap_client_uid_fetch_finish (f.client, rf, &error);
+      g_clear_error (&error);
+      rq = net_test_wait (&wq);
+      found = tidings_imap_client_uid_search_finish (f.client, rq, &error);
+      g_clear_error (&error);
+      rn = net_test_wait (&wn);
+      g_assert_false (tidings_imap_client_noop_finish (f.client, rn, &error) && error != NULL);
+      g_clear_error (&error);
+      /* The drop ends the session, whatever came before. */
+      while (!f.closed)
+        g_main_context_iteration (NULL, TRUE);
+      fixture_stop (&f);
+      fixture_clear (&f);
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -679,6 +764,7 @@ main (int argc, char **argv)
   g_test_add_func ("/imap/client/encoding", test_command_encoding);
   g_test_add_func ("/imap/client/quirks", test_quirks);
   g_test_add_func ("/imap/client/log-hides-secrets", test_debug_log_hides_secrets);
+  g_test_add_func ("/imap/client/end/random-replies", test_random_replies);
 
 
   return g_test_run ();
