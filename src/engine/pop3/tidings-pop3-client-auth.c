@@ -180,15 +180,18 @@ sasl_write (GTask      *task,
                               on_sasl_written, task);
 }
 
+/* RFC 5034: an empty initial response is "="; an empty answer to a
+ * challenge is an empty line. */
 static char *
-encode_response (GBytes *response)
+encode_response (GBytes   *response,
+                 gboolean  initial)
 {
   gsize len = 0;
   const guint8 *p = g_bytes_get_data (response, &len);
   g_autofree char *b64 = NULL;
 
   if (len == 0)
-    return g_strdup ("=");
+    return g_strdup (initial ? "=" : "");
   b64 = g_base64_encode (p, len);
   return g_steal_pointer (&b64);
 }
@@ -254,7 +257,7 @@ on_sasl_line (GObject      *source,
       return;
     }
   {
-    g_autofree char *b64 = encode_response (response);
+    g_autofree char *b64 = encode_response (response, FALSE);
     sasl_write (task, g_strconcat (b64, "\r\n", NULL));
     memset (b64, 0, strlen (b64));
   }
@@ -294,7 +297,7 @@ sasl_start (GTask *task)
           login_fail (task, error);
           return;
         }
-      b64 = encode_response (initial);
+      b64 = encode_response (initial, TRUE);
       sasl_write (task, g_strdup_printf ("AUTH %s %s\r\n", name, b64));
       memset (b64, 0, strlen (b64));
     }

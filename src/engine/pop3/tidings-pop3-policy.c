@@ -35,9 +35,9 @@ should_delete (TidingsPop3LeavePolicy  policy,
     case TIDINGS_POP3_LEAVE_DELETE:
       return !exists_here || !headers_only_here;
     case TIDINGS_POP3_LEAVE_DAYS:
-      if (!exists_here)
+      if (exists_here && headers_only_here)
         return FALSE;
-      return !headers_only_here && now - first_seen >= (gint64) leave_days * 24 * 60 * 60;
+      return now - first_seen >= (gint64) leave_days * 24 * 60 * 60;
     case TIDINGS_POP3_LEAVE_UNTIL_DELETED:
       return !exists_here;
     case TIDINGS_POP3_LEAVE_FOREVER:

@@ -45,10 +45,10 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (TidingsPop3Plan, tidings_pop3_plan_free)
  *
  * Rules: a UIDL not in @seen is downloaded (once, even if listed twice).
  * A seen UIDL is deleted on the server when the policy says so:
- * DELETE always, DAYS when now - first_seen >= days, UNTIL_DELETED when it
- * is gone here, FOREVER never; DELETE and DAYS never delete a message of
- * which only the headers are here (its body can still be fetched), unless
- * it was deleted here.
+ * DELETE always, DAYS when now - first_seen >= days (whether or not it is
+ * still here), UNTIL_DELETED when it is gone here, FOREVER never; DELETE
+ * and DAYS never delete a message of which only the headers are here (its
+ * body can still be fetched).
  */
 TidingsPop3Plan *tidings_pop3_plan (GArray                 *server,
                                     GHashTable             *seen,
