@@ -126,7 +126,7 @@ run_fetchmail (const char *fetchmail)
 
   /* The password only in the rc file (mode 0600), as fetchmail wants. */
   rc_text = g_strdup_printf ("poll %s service %s protocol pop3 uidl\n"
-                             "  user \"%s\" password \"%s\" ssl sslcertck sslcertfile \"%s\"\n"
+                             "  user \"%s\" password \"%s\" ssl sslcertck sslcertfile \"%s\" sslcommonname localhost\n"
                              "  nokeep fetchall\n",
                              bed->host, port, user, tidings_testbed_password (bed, user), bed->ca_file);
   g_assert_true (g_file_set_contents (rc, rc_text, -1, &error));

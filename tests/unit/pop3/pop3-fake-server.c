@@ -281,3 +281,71 @@ fake_pop3_serve (GIOStream *raw,
         srv_write (stream, "-ERR unknown command\r\n", -1);
     }
 }
+
+/* Several sessions one after another (net_test_server serves one). */
+struct _FakeMultiServer
+{
+  GSocketListener *listener;
+  GCancellable    *cancellable;
+  GThread         *thread;
+  guint16          port;
+  guint            sessions;
+  FakePop3        *fake;
+};
+
+static gpointer
+multi_thread (gpointer data)
+{
+  FakeMultiServer *server = data;
+
+  for (guint i = 0; i < server->sessions; i++)
+    {
+      g_autoptr(GSocketConnection) conn = NULL;
+
+      conn = g_socket_listener_accept (server->listener, NULL, server->cancellable, NULL);
+      if (conn == NULL)
+        return NULL;
+      g_socket_set_timeout (g_socket_connection_get_socket (conn), NET_TEST_WAIT_MS / 1000);
+      fake_pop3_serve (G_IO_STREAM (conn), server->fake);
+    }
+  return NULL;
+}
+
+FakeMultiServer *
+fake_multi_server_new (FakePop3 *fake,
+                       guint     sessions)
+{
+  FakeMultiServer *server = g_new0 (FakeMultiServer, 1);
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, 0);
+  g_autoptr(GSocketAddress) effective = NULL;
+  g_autoptr(GError) error = NULL;
+
+  server->listener = g_socket_listener_new ();
+  server->cancellable = g_cancellable_new ();
+  server->sessions = sessions;
+  server->fake = fake;
+  g_socket_listener_add_address (server->listener, address, G_SOCKET_TYPE_STREAM,
+                                 G_SOCKET_PROTOCOL_TCP, NULL, &effective, &error);
+  g_assert_no_error (error);
+  server->port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (effective));
+  server->thread = g_thread_new ("fake-pop3", multi_thread, server);
+  return server;
+}
+
+guint16
+fake_multi_server_get_port (FakeMultiServer *server)
+{
+  return server->port;
+}
+
+void
+fake_multi_server_free (FakeMultiServer *server)
+{
+  g_cancellable_cancel (server->cancellable);
+  g_thread_join (server->thread);
+  g_socket_listener_close (server->listener);
+  g_object_unref (server->listener);
+  g_object_unref (server->cancellable);
+  g_free (server);
+}

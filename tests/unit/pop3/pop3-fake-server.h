@@ -45,4 +45,12 @@ typedef struct
 void fake_pop3_serve (GIOStream *stream,
                       gpointer   data);
 
+/* Serves @sessions connections one after the other with the same @fake
+ * (DELEs applied at QUIT stay applied). */
+typedef struct _FakeMultiServer FakeMultiServer;
+FakeMultiServer *fake_multi_server_new      (FakePop3        *fake,
+                                             guint            sessions);
+guint16          fake_multi_server_get_port (FakeMultiServer *server);
+void             fake_multi_server_free     (FakeMultiServer *server);
+
 G_END_DECLS

@@ -11,6 +11,7 @@
 
 #include "account/tidings-pop3-download.h"
 #include "account/tidings-pop3-folders.h"
+#include "account/tidings-pop3-scheduler.h"
 #include "pop3-fake-server.h"
 #include "pop3/tidings-pop3-client.h"
 #include "tidings-engine.h"
@@ -621,6 +622,109 @@ test_headers_only (void)
   store_teardown (&fx);
 }
 
+typedef struct
+{
+  guint started;
+  guint finished;
+  guint errors;
+  guint progress_calls;
+  guint last_done;
+  guint last_total;
+  gboolean overlap;
+  gboolean running;
+} SchedulerSeen;
+
+static void
+on_check_started (TidingsPop3Scheduler *scheduler,
+                  SchedulerSeen        *seen)
+{
+  if (seen->running)
+    seen->overlap = TRUE;
+  seen->running = TRUE;
+  seen->started++;
+}
+
+static void
+on_check_progress (TidingsPop3Scheduler *scheduler,
+                   guint                 done,
+                   guint                 total,
+                   SchedulerSeen        *seen)
+{
+  seen->progress_calls++;
+  seen->last_done = done;
+  seen->last_total = total;
+}
+
+static void
+on_check_finished (TidingsPop3Scheduler *scheduler,
+                   GError               *error,
+                   TidingsPop3Download  *download,
+                   SchedulerSeen        *seen)
+{
+  seen->running = FALSE;
+  seen->finished++;
+  if (error != NULL)
+    seen->errors++;
+}
+
+/* Start checks at once; "check now" during a check queues exactly one
+ * more; the interval brings another; never two at once. */
+static void
+test_scheduler (void)
+{
+  StoreFixture fx;
+  FakePop3 f;
+  FakeMultiServer *server;
+  TidingsAccountSettings settings;
+  g_autoptr(TidingsPop3Download) download = NULL;
+  g_autoptr(TidingsPop3Scheduler) scheduler = NULL;
+  SchedulerSeen seen = { 0 };
+  gint64 deadline;
+
+  store_setup (&fx);
+  fake_init (&f);
+  server = fake_multi_server_new (&f, 3);
+  memset (&settings, 0, sizeof settings);
+  settings.incoming.host = (char *) "127.0.0.1";
+  settings.incoming.port = fake_multi_server_get_port (server);
+  settings.incoming.security = TIDINGS_SECURITY_NONE;
+  settings.incoming.user = (char *) f.user;
+  settings.pop3_leave = TIDINGS_POP3_LEAVE_FOREVER;
+  download = tidings_pop3_download_new (fx.store, fx.account, &settings, f.password);
+  scheduler = tidings_pop3_scheduler_new (download, 0);
+  g_signal_connect (scheduler, "check-started", G_CALLBACK (on_check_started), &seen);
+  g_signal_connect (scheduler, "progress", G_CALLBACK (on_check_progress), &seen);
+  g_signal_connect (scheduler, "check-finished", G_CALLBACK (on_check_finished), &seen);
+
+  tidings_pop3_scheduler_start (scheduler);
+  g_assert_true (tidings_pop3_scheduler_is_checking (scheduler));
+  tidings_pop3_scheduler_check_now (scheduler);
+  tidings_pop3_scheduler_check_now (scheduler);
+  deadline = g_get_monotonic_time () + NET_TEST_WAIT_MS * 1000;
+  while (seen.finished < 2 && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpuint (seen.finished, ==, 2);
+  g_assert_cmpuint (seen.errors, ==, 0);
+  g_assert_false (seen.overlap);
+  g_assert_cmpuint (seen.last_total, ==, 0);  /* the second check found nothing new */
+  g_assert_cmpuint (seen.progress_calls, >=, 4);  /* 0/3 .. 3/3, then 0/0 */
+  g_assert_cmpuint (inbox_count (&fx), ==, 3);
+
+  /* The interval (1 s here) brings a third check by itself. */
+  tidings_pop3_scheduler_set_interval_seconds (scheduler, 1);
+  deadline = g_get_monotonic_time () + NET_TEST_WAIT_MS * 1000;
+  while (seen.finished < 3 && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpuint (seen.finished, ==, 3);
+  tidings_pop3_scheduler_stop (scheduler);
+  g_assert_cmpuint (tidings_pop3_scheduler_get_n_checks (scheduler), ==, 3);
+  g_assert_false (seen.overlap);
+  g_clear_object (&scheduler);
+  fake_multi_server_free (server);
+  scenario_clear (&f.s);
+  store_teardown (&fx);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -638,5 +742,6 @@ main (int argc, char *argv[])
   g_test_add_func ("/pop3/check/drop-mid-retr", test_drop_mid_retr);
   g_test_add_func ("/pop3/check/wrong-password", test_wrong_password_check);
   g_test_add_func ("/pop3/check/headers-only", test_headers_only);
+  g_test_add_func ("/pop3/check/scheduler", test_scheduler);
   return g_test_run ();
 }
