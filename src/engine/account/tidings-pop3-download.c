@@ -192,6 +192,12 @@ typedef struct
   guint               done;
   gboolean            current_headers_only;
   guint               current_index;
+  /* Where the time goes (TIDINGS_DEBUG / G_MESSAGES_DEBUG): microseconds. */
+  gint64              started;
+  gint64              t_wait;       /* from RETR sent to the message read */
+  gint64              t_parse;
+  gint64              t_store;
+  gint64              mark;
 } CheckData;
 
 static void
@@ -233,6 +239,7 @@ on_quit (GObject      *source,
 {
   GTask *task = user_data;
   TidingsPop3Download *self = g_task_get_source_object (task);
+  CheckData *data = g_task_get_task_data (task);
   GError *error = NULL;
   guint remaining = 0;
 
@@ -244,6 +251,10 @@ on_quit (GObject      *source,
       check_fail (task, error);
       return;
     }
+  g_debug ("POP3 check of %s: %u new of %u in %.2f s: reading %.2f s, parsing %.2f s, storing %.2f s",
+           self->host, data->done, self->n_on_server,
+           (g_get_monotonic_time () - data->started) / 1e6, data->t_wait / 1e6,
+           data->t_parse / 1e6, data->t_store / 1e6);
   /* What was downloaded is searchable when the check returns. */
   do
     {
@@ -700,12 +711,21 @@ on_retrieved (GObject      *source,
       check_fail (task, error);
       return;
     }
-  message = make_record (raw, data->folders.inbox, data->now, data->current_headers_only, entry);
-  if (!store_message (self, data, message, &error))
-    {
-      check_fail (task, error);
-      return;
-    }
+  {
+    gint64 t1 = g_get_monotonic_time ();
+    gint64 t2;
+
+    data->t_wait += t1 - data->mark;
+    message = make_record (raw, data->folders.inbox, data->now, data->current_headers_only, entry);
+    t2 = g_get_monotonic_time ();
+    data->t_parse += t2 - t1;
+    if (!store_message (self, data, message, &error))
+      {
+        check_fail (task, error);
+        return;
+      }
+    data->t_store += g_get_monotonic_time () - t2;
+  }
   self->n_downloaded++;
   data->done++;
   if (self->progress != NULL)
@@ -735,6 +755,7 @@ download_next (GTask *task)
   data->current_index = g_array_index (data->plan->download, guint, data->cursor);
   data->current_headers_only = g_array_index (data->plan->headers_only, gboolean, data->cursor);
   entry = &g_array_index (data->entries, TidingsPop3Entry, data->current_index);
+  data->mark = g_get_monotonic_time ();
   tidings_pop3_client_retrieve_async (data->client, entry->msgno, data->current_headers_only ? 0 : -1,
                                       NULL, 0, g_task_get_cancellable (task), on_retrieved, task);
 }
@@ -750,6 +771,7 @@ start_task (TidingsPop3Download *self,
   CheckData *data = g_new0 (CheckData, 1);
 
   data->fetch = fetch;
+  data->started = g_get_monotonic_time ();
   data->now = self->now > 0 ? self->now : g_get_real_time () / G_USEC_PER_SEC;
   g_task_set_task_data (task, data, (GDestroyNotify) check_data_free);
   if (self->running)
