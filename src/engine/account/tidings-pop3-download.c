@@ -14,6 +14,11 @@
 #define HEADER_HASH_PREFIX "tidings-hdr:"
 /* Bodies indexed for search per store call at the end of a check. */
 #define INDEX_BATCH 1000
+/* New messages committed together (each with its UIDL): one disk sync
+ * per batch instead of per message. A crash loses at most a batch that
+ * was downloaded and not committed, and never DELE'd: it comes again. */
+#define BATCH_MESSAGES 50
+#define BATCH_BYTES (8 * 1024 * 1024)
 
 struct _TidingsPop3Download
 {
@@ -198,6 +203,11 @@ typedef struct
   gint64              t_parse;
   gint64              t_store;
   gint64              mark;
+  /* Downloaded, not committed yet (bounded by the BATCH_ limits). */
+  GPtrArray          *pending;       /* TidingsStoreMessage */
+  gsize               pending_bytes;
+  GArray             *pending_dele;  /* guint msgno: DELE after the commit */
+  guint               dele_cursor;
 } CheckData;
 
 static void
@@ -208,9 +218,15 @@ check_data_free (CheckData *data)
   g_clear_object (&data->client);
   g_clear_pointer (&data->entries, g_array_unref);
   g_clear_pointer (&data->plan, tidings_pop3_plan_free);
+  g_clear_pointer (&data->pending, g_ptr_array_unref);
+  g_clear_pointer (&data->pending_dele, g_array_unref);
   g_free (data->fetch_uidl);
   g_free (data);
 }
+
+static gboolean store_batch (TidingsPop3Download *self,
+                             CheckData           *data,
+                             GError             **error);
 
 static void
 check_fail (GTask  *task,
@@ -222,6 +238,22 @@ check_fail (GTask  *task,
   /* No QUIT: the server forgets every DELE of this session. */
   if (data->client != NULL)
     tidings_pop3_client_close (data->client);
+  /* Whole messages already read are kept (and deleted on the server by
+   * the next check), unless the store itself is what failed. */
+  if (data->pending != NULL && data->pending->len > 0 && error->domain != TIDINGS_STORE_ERROR)
+    {
+      GError *store_error = NULL;
+
+      if (store_batch (self, data, &store_error))
+        self->n_downloaded += data->pending->len;
+      else
+        {
+          g_warning ("POP3: could not keep downloaded mail: %s", store_error->message);
+          g_clear_error (&store_error);
+        }
+    }
+  if (data->pending != NULL)
+    g_ptr_array_set_size (data->pending, 0);
   self->running = FALSE;
   g_task_return_error (task, error);
   g_object_unref (task);
@@ -638,30 +670,38 @@ make_record (GBytes             *raw,
   return message;
 }
 
-/* The message and its seen UIDL in one transaction; TRUE once on disk. */
+/* The messages of a batch, each with its seen UIDL, in one transaction:
+ * TRUE once on disk. A batch is committed before the next network wait,
+ * so no transaction stays open while other engine work may run. */
 static gboolean
-store_message (TidingsPop3Download *self,
-               CheckData           *data,
-               TidingsStoreMessage *message,
-               GError             **error)
+store_batch (TidingsPop3Download *self,
+             CheckData           *data,
+             GError             **error)
 {
   g_autoptr(TidingsStoreTransaction) tx = NULL;
-  gint64 existing = 0;
-  gint64 id = 0;
 
   tx = tidings_store_transaction_begin (self->store, error);
   if (tx == NULL)
     return FALSE;
-  /* Stored already without its UIDL seen: cannot happen through this
-   * code (both go in one transaction), but never store it twice. */
-  if (!tidings_store_lookup_uidl (self->store, data->folders.inbox, message->uidl, &existing, error))
-    return FALSE;
-  if (existing == 0 && !tidings_store_insert_message (self->store, message, &id, error))
-    return FALSE;
-  if (!tidings_store_pop3_add_uidl (self->store, self->account_id, message->uidl, data->now, error))
-    return FALSE;
+  for (guint i = 0; i < data->pending->len; i++)
+    {
+      TidingsStoreMessage *message = g_ptr_array_index (data->pending, i);
+      gint64 existing = 0;
+      gint64 id = 0;
+
+      /* Stored already without its UIDL seen: cannot happen through this
+       * code (both go in one transaction), but never store it twice. */
+      if (!tidings_store_lookup_uidl (self->store, data->folders.inbox, message->uidl, &existing, error))
+        return FALSE;
+      if (existing == 0 && !tidings_store_insert_message (self->store, message, &id, error))
+        return FALSE;
+      if (!tidings_store_pop3_add_uidl (self->store, self->account_id, message->uidl, data->now, error))
+        return FALSE;
+    }
   return tidings_store_transaction_commit (tx, error);
 }
+
+static void dele_next (GTask *task);
 
 static void
 on_dele_downloaded (GObject      *source,
@@ -679,8 +719,50 @@ on_dele_downloaded (GObject      *source,
       return;
     }
   self->n_deleted++;
-  data->cursor++;
+  data->dele_cursor++;
+  dele_next (task);
+}
+
+static void
+dele_next (GTask *task)
+{
+  CheckData *data = g_task_get_task_data (task);
+
+  if (data->dele_cursor < data->pending_dele->len)
+    {
+      tidings_pop3_client_dele_async (data->client,
+                                      g_array_index (data->pending_dele, guint, data->dele_cursor),
+                                      g_task_get_cancellable (task), on_dele_downloaded, task);
+      return;
+    }
+  g_array_set_size (data->pending_dele, 0);
+  data->dele_cursor = 0;
   download_next (task);
+}
+
+static void
+flush_batch (GTask *task)
+{
+  TidingsPop3Download *self = g_task_get_source_object (task);
+  CheckData *data = g_task_get_task_data (task);
+  GError *error = NULL;
+  gint64 t0 = g_get_monotonic_time ();
+
+  if (!store_batch (self, data, &error))
+    {
+      check_fail (task, error);
+      return;
+    }
+  data->t_store += g_get_monotonic_time () - t0;
+  self->n_downloaded += data->pending->len;
+  data->done += data->pending->len;
+  g_ptr_array_set_size (data->pending, 0);
+  data->pending_bytes = 0;
+  if (self->progress != NULL)
+    self->progress (data->done, data->total, self->progress_data);
+  /* Committed (on disk): now, and only now, DELE may go out. */
+  data->dele_cursor = 0;
+  dele_next (task);
 }
 
 static void
@@ -689,12 +771,12 @@ on_retrieved (GObject      *source,
               gpointer      user_data)
 {
   GTask *task = user_data;
-  TidingsPop3Download *self = g_task_get_source_object (task);
   CheckData *data = g_task_get_task_data (task);
   TidingsPop3Entry *entry = &g_array_index (data->entries, TidingsPop3Entry, data->current_index);
   g_autoptr(GBytes) raw = NULL;
-  g_autoptr(TidingsStoreMessage) message = NULL;
+  TidingsStoreMessage *message;
   GError *error = NULL;
+  gint64 t1;
 
   if (!tidings_pop3_client_retrieve_finish (data->client, result, &raw, NULL, &error))
     {
@@ -711,34 +793,20 @@ on_retrieved (GObject      *source,
       check_fail (task, error);
       return;
     }
-  {
-    gint64 t1 = g_get_monotonic_time ();
-    gint64 t2;
-
-    data->t_wait += t1 - data->mark;
-    message = make_record (raw, data->folders.inbox, data->now, data->current_headers_only, entry);
-    t2 = g_get_monotonic_time ();
-    data->t_parse += t2 - t1;
-    if (!store_message (self, data, message, &error))
-      {
-        check_fail (task, error);
-        return;
-      }
-    data->t_store += g_get_monotonic_time () - t2;
-  }
-  self->n_downloaded++;
-  data->done++;
-  if (self->progress != NULL)
-    self->progress (data->done, data->total, self->progress_data);
-  /* Committed (on disk): now, and only now, DELE may go out. */
+  t1 = g_get_monotonic_time ();
+  data->t_wait += t1 - data->mark;
+  message = make_record (raw, data->folders.inbox, data->now, data->current_headers_only, entry);
+  data->t_parse += g_get_monotonic_time () - t1;
+  g_ptr_array_add (data->pending, message);
+  data->pending_bytes += g_bytes_get_size (raw);
   if (data->plan->delete_after_download && !data->current_headers_only)
-    {
-      tidings_pop3_client_dele_async (data->client, entry->msgno, g_task_get_cancellable (task),
-                                      on_dele_downloaded, task);
-      return;
-    }
+    g_array_append_val (data->pending_dele, entry->msgno);
   data->cursor++;
-  download_next (task);
+  if (data->pending->len >= BATCH_MESSAGES || data->pending_bytes >= BATCH_BYTES
+      || data->cursor >= data->plan->download->len)
+    flush_batch (task);
+  else
+    download_next (task);
 }
 
 static void
@@ -771,6 +839,8 @@ start_task (TidingsPop3Download *self,
   CheckData *data = g_new0 (CheckData, 1);
 
   data->fetch = fetch;
+  data->pending = g_ptr_array_new_with_free_func ((GDestroyNotify) tidings_store_message_free);
+  data->pending_dele = g_array_new (FALSE, FALSE, sizeof (guint));
   data->started = g_get_monotonic_time ();
   data->now = self->now > 0 ? self->now : g_get_real_time () / G_USEC_PER_SEC;
   g_task_set_task_data (task, data, (GDestroyNotify) check_data_free);

@@ -3,9 +3,10 @@
  *
  * connect, log in, UIDL (+ LIST sizes), decide (tidings_pop3_plan), then for
  * each new message RETR (or TOP n 0 above the headers-only size) and commit
- * it in ONE store transaction together with its seen UIDL; only after that
- * commit (synchronous=FULL: on disk) may DELE be sent for it, and DELE only
- * takes effect at QUIT. A crash or a dropped connection at any moment thus
+ * it in one store transaction together with its seen UIDL (up to 50
+ * messages or 8 MiB per transaction, committed before the next network
+ * wait); only after that commit (synchronous=FULL: on disk) may DELE be
+ * sent for it, and DELE only takes effect at QUIT. A crash or a dropped connection at any moment thus
  * loses nothing and downloads nothing twice: the next check sees the UIDL
  * as seen, and deletes it then if the policy says so.
  *
