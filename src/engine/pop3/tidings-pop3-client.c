@@ -147,6 +147,11 @@ typedef struct
   LineFunc          func;
   gpointer          func_data;
   TidingsPop3Reply  reply;
+  /* Multi-line answers: a line split across reads, and where it ended. */
+  GByteArray       *partial;
+  gsize             max_line;
+  gboolean          ended;
+  gsize             extra;
 } CommandData;
 
 static void
@@ -159,6 +164,7 @@ command_data_free (CommandData *data)
       g_free (data->line);
     }
   tidings_pop3_reply_clear (&data->reply);
+  g_byte_array_unref (data->partial);
   g_free (data);
 }
 
@@ -185,6 +191,101 @@ command_done (GTask *task)
   g_object_unref (task);
 }
 
+/* One whole line of a multi-line answer; TRUE at the terminating ".". */
+static gboolean
+body_line (CommandData *data,
+           const char  *line,
+           gsize        len)
+{
+  const char *payload;
+  gsize payload_len;
+
+  if (tidings_pop3_unstuff_line (line, len, &payload, &payload_len))
+    return TRUE;
+  if (data->func != NULL)
+    data->func (payload, payload_len, data->func_data);
+  return FALSE;
+}
+
+/* Lines of bytes the reader already holds, split here: one read for many
+ * lines instead of one main-loop turn per line. */
+static gboolean
+on_body_chunk (const guint8  *bytes,
+               gsize          len,
+               gpointer       user_data,
+               GError       **error)
+{
+  CommandData *data = user_data;
+  gsize i = 0;
+
+  while (i < len)
+    {
+      const guint8 *nl;
+      gsize n;
+
+      if (data->ended)
+        {
+          data->extra += len - i;
+          return TRUE;
+        }
+      nl = memchr (bytes + i, '\n', len - i);
+      n = nl != NULL ? (gsize) (nl - (bytes + i)) : len - i;
+      if (data->partial->len + n > data->max_line)
+        {
+          g_set_error_literal (error, TIDINGS_NET_ERROR, TIDINGS_NET_ERROR_LINE_TOO_LONG,
+                               _("The server sent a line that is too long"));
+          return FALSE;
+        }
+      g_byte_array_append (data->partial, bytes + i, n);
+      i += n;
+      if (nl == NULL)
+        break;
+      i++;
+      {
+        gsize line_len = data->partial->len;
+
+        if (line_len > 0 && data->partial->data[line_len - 1] == '\r')
+          line_len--;
+        data->ended = body_line (data, (const char *) data->partial->data, line_len);
+        g_byte_array_set_size (data->partial, 0);
+      }
+    }
+  return TRUE;
+}
+
+static void body_drain (GTask *task);
+
+static void
+on_body_chunks_done (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  GTask *task = user_data;
+  TidingsPop3Client *self = g_task_get_source_object (task);
+  CommandData *data = g_task_get_task_data (task);
+  GError *error = NULL;
+
+  if (!tidings_reader_read_chunks_finish (self->reader, result, &error))
+    {
+      tidings_connection_close (self->connection);
+      command_fail (task, error);
+      return;
+    }
+  if (data->ended)
+    {
+      if (data->extra > 0)
+        {
+          /* Bytes nobody asked for: out of step with the server. */
+          tidings_connection_close (self->connection);
+          command_fail (task, _tidings_pop3_client_protocol_error (self));
+          return;
+        }
+      command_done (task);
+      return;
+    }
+  body_drain (task);
+}
+
 static void
 on_body_line (GObject      *source,
               GAsyncResult *result,
@@ -197,28 +298,48 @@ on_body_line (GObject      *source,
   g_autofree char *line = NULL;
   gsize len = 0;
 
-  for (;;)
+  line = tidings_reader_read_line_finish (self->reader, result, &len, &error);
+  if (line == NULL)
     {
-      const char *payload;
-      gsize payload_len;
-
-      line = tidings_reader_read_line_finish (self->reader, result, &len, &error);
-      if (line == NULL)
-        {
-          command_fail (task, error);
-          return;
-        }
-      if (tidings_pop3_unstuff_line (line, len, &payload, &payload_len))
-        {
-          command_done (task);
-          return;
-        }
-      if (data->func != NULL)
-        data->func (payload, payload_len, data->func_data);
-      g_clear_pointer (&line, g_free);
-      break;
+      command_fail (task, error);
+      return;
     }
-  tidings_reader_read_line_async (self->reader, g_task_get_cancellable (task), on_body_line, task);
+  if (data->partial->len > 0)
+    {
+      /* The rest of a line whose start came in the last chunk. */
+      if (data->partial->len + len > data->max_line)
+        {
+          tidings_connection_close (self->connection);
+          command_fail (task, g_error_new_literal (TIDINGS_NET_ERROR, TIDINGS_NET_ERROR_LINE_TOO_LONG,
+                                                   _("The server sent a line that is too long")));
+          return;
+        }
+      g_byte_array_append (data->partial, (const guint8 *) line, len);
+      data->ended = body_line (data, (const char *) data->partial->data, data->partial->len);
+      g_byte_array_set_size (data->partial, 0);
+    }
+  else
+    data->ended = body_line (data, line, len);
+  if (data->ended)
+    {
+      command_done (task);
+      return;
+    }
+  body_drain (task);
+}
+
+static void
+body_drain (GTask *task)
+{
+  TidingsPop3Client *self = g_task_get_source_object (task);
+  CommandData *data = g_task_get_task_data (task);
+  gsize buffered = tidings_reader_get_buffered (self->reader);
+
+  if (buffered == 0)
+    tidings_reader_read_line_async (self->reader, g_task_get_cancellable (task), on_body_line, task);
+  else
+    tidings_reader_read_chunks_async (self->reader, buffered, on_body_chunk, data,
+                                      g_task_get_cancellable (task), on_body_chunks_done, task);
 }
 
 static void
@@ -251,7 +372,7 @@ on_status_line (GObject      *source,
       command_done (task);
       return;
     }
-  tidings_reader_read_line_async (self->reader, g_task_get_cancellable (task), on_body_line, task);
+  body_drain (task);
 }
 
 static void
@@ -299,6 +420,8 @@ _tidings_pop3_client_command_async (TidingsPop3Client  *self,
   data->multiline = multiline;
   data->func = func;
   data->func_data = func_data;
+  data->partial = g_byte_array_new ();
+  data->max_line = tidings_reader_get_max_line_length (self->reader);
   g_task_set_task_data (task, data, (GDestroyNotify) command_data_free);
 
   if (self->busy)
