@@ -306,6 +306,8 @@ on_body_line (GObject      *source,
     }
   if (data->partial->len > 0)
     {
+      gsize full;
+
       /* The rest of a line whose start came in the last chunk. */
       if (data->partial->len + len > data->max_line)
         {
@@ -315,7 +317,11 @@ on_body_line (GObject      *source,
           return;
         }
       g_byte_array_append (data->partial, (const guint8 *) line, len);
-      data->ended = body_line (data, (const char *) data->partial->data, data->partial->len);
+      /* A read that ended between CR and LF left the CR here. */
+      full = data->partial->len;
+      if (full > 0 && data->partial->data[full - 1] == '\r')
+        full--;
+      data->ended = body_line (data, (const char *) data->partial->data, full);
       g_byte_array_set_size (data->partial, 0);
     }
   else

@@ -250,7 +250,17 @@ fake_pop3_serve (GIOStream *raw,
             }
           g_string_prepend (body, "+OK message follows\r\n");
           g_string_append (body, ".\r\n");
-          srv_write (stream, body->str, body->len);
+          if (f->dribble > 0 && !top)
+            {
+              /* Splits the answer at every kind of place (CR|LF too). */
+              for (gsize at = 0; at < body->len; at += f->dribble)
+                {
+                  srv_write (stream, body->str + at, MIN (f->dribble, body->len - at));
+                  g_usleep (300);
+                }
+            }
+          else
+            srv_write (stream, body->str, body->len);
           g_string_free (body, TRUE);
         }
       else if (g_ascii_strcasecmp (w[0], "DELE") == 0)

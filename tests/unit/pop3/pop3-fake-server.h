@@ -31,6 +31,7 @@ typedef struct
   const char  *user;
   const char  *password;
   guint        drop_in_retr;     /* msgno whose RETR stops half-way (connection dropped) */
+  guint        dribble;          /* > 0: send RETR answers in pieces of this many bytes */
   const char  *messages[FAKE_MAX_MESSAGES];  /* CRLF text, NULL-terminated */
   /* seen by the server */
   Scenario     s;

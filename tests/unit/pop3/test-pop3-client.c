@@ -145,6 +145,24 @@ test_session (void)
   g_assert_cmpmem (g_bytes_get_data (body, NULL), g_bytes_get_size (body), expected_body, strlen (expected_body));
   g_clear_object (&r);
 
+  /* The same answer in pieces of 1, 2, 3 and 5 bytes: lines split
+   * anywhere, CR and LF apart, the terminator in pieces. */
+  for (guint piece = 1; piece <= 5; piece++)
+    {
+      g_autoptr(GBytes) again = NULL;
+
+      if (piece == 4)
+        continue;
+      f.dribble = piece;
+      tidings_pop3_client_retrieve_async (client, 1, -1, NULL, 0, NULL, net_test_wait_cb, &w);
+      r = net_test_wait (&w);
+      g_assert_true (tidings_pop3_client_retrieve_finish (client, r, &again, NULL, &error));
+      g_assert_no_error (error);
+      g_assert_cmpmem (g_bytes_get_data (again, NULL), g_bytes_get_size (again), expected_body, strlen (expected_body));
+      g_clear_object (&r);
+    }
+  f.dribble = 0;
+
   /* TOP n 0: the header block and the blank line. */
   tidings_pop3_client_retrieve_async (client, 2, 0, NULL, 0, NULL, net_test_wait_cb, &w);
   r = net_test_wait (&w);
