@@ -87,7 +87,7 @@ gint64                  tidings_imap_account_get_id       (TidingsImapAccount  *
 TidingsImapAccountState tidings_imap_account_get_state    (TidingsImapAccount  *self);
 void                    tidings_imap_account_set_options  (TidingsImapAccount  *self,
                                                            TidingsImapAccountOptions options);
-/* Messages per header batch (default 1000). */
+/* Messages per header batch (default 2000). */
 void                    tidings_imap_account_set_batch_size (TidingsImapAccount *self,
                                                              guint               batch_size);
 /* For tests: a CA database instead of the system's (and the pin). */
