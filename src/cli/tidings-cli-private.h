@@ -91,6 +91,14 @@ GPtrArray    *tidings_cli_mail_accounts  (TidingsCli   *cli,
                                           const char   *name,
                                           GError      **error);
 
+/* A POP3 check object for @account with its password (from its command). */
+struct _TidingsPop3Download *tidings_cli_new_pop3_download (TidingsCli          *cli,
+                                                            TidingsStoreAccount *account,
+                                                            GError             **error);
+gboolean      tidings_cli_fetch_full_body (TidingsCli                *cli,
+                                           const TidingsStoreMessage *message,
+                                           GError                   **error);
+
 int tidings_cli_cmd_account  (TidingsCli *cli, int argc, char **argv);
 int tidings_cli_cmd_import   (TidingsCli *cli, int argc, char **argv);
 int tidings_cli_cmd_export   (TidingsCli *cli, int argc, char **argv);
@@ -104,5 +112,7 @@ int tidings_cli_cmd_flag     (TidingsCli *cli, int argc, char **argv);
 int tidings_cli_cmd_move     (TidingsCli *cli, int argc, char **argv);
 int tidings_cli_cmd_copy     (TidingsCli *cli, int argc, char **argv);
 int tidings_cli_cmd_delete   (TidingsCli *cli, int argc, char **argv);
+int tidings_cli_cmd_send     (TidingsCli *cli, int argc, char **argv);
+int tidings_cli_cmd_outbox   (TidingsCli *cli, int argc, char **argv);
 
 G_END_DECLS

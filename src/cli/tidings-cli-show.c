@@ -151,9 +151,10 @@ tidings_cli_cmd_show (TidingsCli  *cli,
                       int          argc,
                       char       **argv)
 {
-  gboolean raw = FALSE, text = FALSE, json = FALSE;
+  gboolean raw = FALSE, text = FALSE, json = FALSE, offline = FALSE;
   const GOptionEntry entries[] = {
     { "raw", 0, 0, G_OPTION_ARG_NONE, &raw, N_("Print the message exactly as stored"), NULL },
+    { "offline", 0, 0, G_OPTION_ARG_NONE, &offline, N_("Do not ask the server for a missing body"), NULL },
     { "text", 0, 0, G_OPTION_ARG_NONE, &text, N_("Print headers and text (the default)"), NULL },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print JSON"), NULL },
     { NULL }
@@ -181,6 +182,22 @@ tidings_cli_cmd_show (TidingsCli  *cli,
   stored = tidings_store_get_message (store, id, &error);
   if (stored == NULL)
     return tidings_cli_fail_error (error);
+  /* Only part of it here: ask its server, then read what the store holds. */
+  if (stored->body_state != TIDINGS_BODY_STATE_FULL && !offline)
+    {
+      if (!tidings_cli_fetch_full_body (cli, stored, &error))
+        {
+          fprintf (stderr, _("tidings-cli: the whole message could not be fetched: %s\n"), error->message);
+          g_clear_error (&error);
+        }
+      else
+        {
+          tidings_store_message_free (stored);
+          stored = tidings_store_get_message (store, id, &error);
+          if (stored == NULL)
+            return tidings_cli_fail_error (error);
+        }
+    }
   bytes = tidings_store_get_body (store, id, &error);
   if (bytes == NULL)
     {

@@ -173,7 +173,7 @@ get_password (const TidingsServerSettings *server,
   return tidings_credentials_get_password_finish (result, error);
 }
 
-static TidingsPop3Download *
+TidingsPop3Download *
 tidings_cli_new_pop3_download (TidingsCli           *cli,
                                TidingsStoreAccount  *account,
                                GError              **error)
@@ -223,6 +223,51 @@ sync_pop3 (TidingsCli           *cli,
                                "messages with identical headers count as one, and each check "
                                "reads the headers of every message on the server."));
   return TRUE;
+}
+
+/* Brings the whole message from its server when only part is stored (IMAP
+ * headers, POP3 headers-only). FALSE with @error when it cannot. */
+gboolean
+tidings_cli_fetch_full_body (TidingsCli                *cli,
+                             const TidingsStoreMessage *message,
+                             GError                   **error)
+{
+  g_autoptr(TidingsStoreFolder) folder = NULL;
+  g_autoptr(TidingsStoreAccount) account = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  GAsyncResult *slot = NULL;
+
+  folder = tidings_store_get_folder (cli->store, message->folder_id, error);
+  if (folder == NULL)
+    return FALSE;
+  account = tidings_store_get_account (cli->store, folder->account_id, error);
+  if (account == NULL)
+    return FALSE;
+  if (g_strcmp0 (account->kind, "imap") == 0)
+    {
+      g_autoptr(TidingsImapAccount) imap = tidings_imap_account_new (cli->store, account->id, error);
+      g_autoptr(GBytes) body = NULL;
+
+      if (imap == NULL)
+        return FALSE;
+      tidings_imap_account_fetch_body_async (imap, message->id, NULL, tidings_cli_wait_cb, &slot);
+      result = tidings_cli_wait (&slot);
+      body = tidings_imap_account_fetch_body_finish (imap, result, error);
+      return body != NULL;
+    }
+  if (g_strcmp0 (account->kind, "pop3") == 0)
+    {
+      g_autoptr(TidingsPop3Download) download = tidings_cli_new_pop3_download (cli, account, error);
+
+      if (download == NULL)
+        return FALSE;
+      tidings_pop3_download_fetch_full_async (download, message->id, NULL, tidings_cli_wait_cb, &slot);
+      result = tidings_cli_wait (&slot);
+      return tidings_pop3_download_fetch_full_finish (download, result, error);
+    }
+  g_set_error (error, TIDINGS_STORE_ERROR, TIDINGS_STORE_ERROR_NOT_FOUND,
+               _("The body of message %" G_GINT64_FORMAT " is not on this computer."), message->id);
+  return FALSE;
 }
 
 int

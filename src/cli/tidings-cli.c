@@ -33,6 +33,10 @@ static const TidingsCliCommand commands[] = {
   { "copy",    N_("ID FOLDER [--offline]"), N_("Copy a message to a folder"), tidings_cli_cmd_copy },
   { "delete",  N_("ID [--offline]"),
     N_("Move a message to the Trash (in the Trash: delete it for good)"), tidings_cli_cmd_delete },
+  { "send",    N_("ACCOUNT [< message.eml | --to ADDR --subject TEXT --body-file FILE [--attach FILE]…] [--queue]"),
+    N_("Send a message through the outbox"), tidings_cli_cmd_send },
+  { "outbox",  N_("[--retry] [--json]"), N_("List the outbox; --retry sends what waits now"),
+    tidings_cli_cmd_outbox },
 };
 
 static void

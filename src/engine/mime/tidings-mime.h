@@ -16,6 +16,7 @@
 #include "mime/tidings-mime-address.h"
 #include "mime/tidings-mime-attachment.h"
 #include "mime/tidings-mime-message.h"
+#include "mime/tidings-mime-outgoing.h"
 #include "mime/tidings-mime-summary.h"
 #include "mime/tidings-mime-subject.h"
 #include "mime/tidings-mime-draft.h"
