@@ -8,6 +8,7 @@
 #include "pop3/tidings-pop3-client.h"
 #include "tidings-ingest.h"
 #include "tidings-pop3-download-private.h"
+#include "tidings-credentials.h"
 
 /* Prefix of the identity of a message on a server without UIDL. */
 #define HEADER_HASH_PREFIX "tidings-hdr:"
@@ -423,20 +424,21 @@ _tidings_pop3_download_open_session (GTask *task)
   TidingsPop3Download *self = g_task_get_source_object (task);
   CheckData *data = g_task_get_task_data (task);
   g_autoptr(TidingsConnection) conn = NULL;
-  g_autofree char *pin = NULL;
+  TidingsServerSettings server = { 0 };
   GError *error = NULL;
 
+  server.host = self->host;
+  server.port = self->port;
+  server.security = self->security;
   if (!tidings_pop3_folders_ensure (self->store, self->account_id, &data->folders, &error)
-      || !tidings_store_get_pin (self->store, self->account_id, self->host, self->port, &pin, &error))
+      || (conn = tidings_credentials_new_connection (self->store, self->account_id, &server,
+                                                     &error)) == NULL)
     {
       _tidings_pop3_download_check_fail (task, error);
       return;
     }
-  conn = tidings_connection_new (self->host, self->port, self->security);
   if (self->database != NULL)
     tidings_connection_set_tls_database (conn, self->database);
-  if (pin != NULL)
-    tidings_connection_set_pinned_fingerprint (conn, pin);
   data->client = tidings_pop3_client_new (conn);
   tidings_pop3_client_connect_async (data->client, g_task_get_cancellable (task), on_connect, task);
 }
