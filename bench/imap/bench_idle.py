@@ -1,0 +1,171 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""P8 of the IMAP benchmark: push latency.  A raw IDLE connection and
+`tidings-cli watch` listen at the same time; each delivery over LMTP is
+timed from the end of the LMTP transaction (the message is on the server)
+to the raw EXISTS and to watch's "new" line carrying the message."""
+
+import os
+import queue
+import signal
+import statistics
+import subprocess
+import threading
+import time
+import uuid
+
+from bench_procs import BenchError
+
+EVENT_TIMEOUT = 15.0   # seconds a delivery may take to show: longer is broken
+FIRST_TIMEOUT = 120.0  # watch's first event (it may sync first)
+
+
+def message(user, token, i):
+    return (f'From: Bench Sender <bench@example.test>\r\n'
+            f'To: <{user}>\r\n'
+            f'Subject: bench idle {i} {token}\r\n'
+            f'Date: {time.strftime("%a, %d %b %Y %H:%M:%S +0000", time.gmtime())}\r\n'
+            f'Message-ID: <{token}@bench.example.test>\r\n'
+            f'MIME-Version: 1.0\r\n'
+            f'Content-Type: text/plain; charset=utf-8\r\n'
+            f'\r\n'
+            f'Delivered by bench-imap to time IDLE ({i}).\r\n').encode()
+
+
+def _reader(stream, q):
+    for line in iter(stream.readline, b''):
+        q.put((time.monotonic(), line.decode(errors='replace').rstrip('\n')))
+    q.put((time.monotonic(), None))
+
+
+def _wait_line(q, token, deadline, seen):
+    """The first queued line carrying token; every line goes to seen."""
+    while True:
+        left = deadline - time.monotonic()
+        if left <= 0:
+            return None
+        try:
+            t, line = q.get(timeout=left)
+        except queue.Empty:
+            return None
+        if line is None:
+            raise BenchError('tidings-cli watch exited; its last lines:\n    ' +
+                             '\n    '.join(seen[-10:]))
+        seen.append(line)
+        if token in line:
+            if not line.startswith('new '):
+                raise BenchError(f'watch printed {line!r} for a new message, not a "new" line')
+            return t
+
+
+class RawIdler(threading.Thread):
+    """A raw IDLE connection on INBOX, timestamping every EXISTS."""
+
+    def __init__(self, bench, user):
+        super().__init__(daemon=True)
+        self.c = bench.raw(user)
+        self.exists = self.c.select('INBOX').get('exists', 0)
+        self.q = queue.Queue()
+        self.stop = threading.Event()
+        self.error = None
+        self.c.idle_start()
+
+    def run(self):
+        try:
+            while not self.stop.is_set():
+                n = self.c.idle_wait_exists(time.monotonic() + 0.2)
+                if n is not None:
+                    self.q.put((time.monotonic(), n))
+        except Exception as e:  # reported by the main thread
+            self.error = e
+            self.q.put((time.monotonic(), None))
+
+    def wait_exists(self, count, deadline):
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return None
+            try:
+                t, n = self.q.get(timeout=left)
+            except queue.Empty:
+                return None
+            if n is None:
+                raise BenchError(f'the raw IDLE connection failed: {self.error}')
+            if n >= count:
+                return t
+
+    def close(self):
+        self.stop.set()
+        self.join(5)
+        try:
+            self.c.idle_done()
+        except Exception:
+            pass
+        self.c.logout()
+
+
+def idle_rounds(bench, user, watch_cli, rounds):
+    raw = RawIdler(bench, user)
+    raw.start()
+    expected = raw.exists
+    proc = None
+    q = queue.Queue()
+    seen = []
+    tokens = []
+    lat_raw, lat_tid, lmtp = [], [], []
+    res = {}
+    err_path = os.path.join(bench.work, 'watch.stderr')
+    try:
+        if watch_cli:
+            with open(err_path, 'wb') as err:
+                proc = subprocess.Popen(watch_cli.argv('watch', 'carol'), env=bench.env,
+                                        cwd=bench.work, stdin=subprocess.DEVNULL,
+                                        stdout=subprocess.PIPE, stderr=err)
+            threading.Thread(target=_reader, args=(proc.stdout, q), daemon=True).start()
+        for i in range(rounds + 1):   # round 0 warms up: watch may still be starting
+            token = uuid.uuid4().hex
+            t0 = time.monotonic()
+            bench.deliver(user, message(user[0], token, i))
+            t1 = time.monotonic()
+            expected += 1
+            tokens.append(token)
+            timeout = FIRST_TIMEOUT if i == 0 else EVENT_TIMEOUT
+            tr = raw.wait_exists(expected, t1 + timeout)
+            if tr is None:
+                raise BenchError(f'delivery {i}: no EXISTS on the raw IDLE connection in '
+                                 f'{timeout:.0f} s')
+            tt = None
+            if proc:
+                tt = _wait_line(q, token, t1 + timeout, seen)
+                if tt is None:
+                    raise BenchError(f'delivery {i}: no "new" line from tidings-cli watch in '
+                                     f'{timeout:.0f} s; it printed:\n    ' +
+                                     '\n    '.join(seen[-10:]))
+            if i == 0:
+                res['first_event_s'] = (tt or tr) - t1
+                continue
+            lmtp.append(t1 - t0)
+            lat_raw.append(tr - t1)
+            if tt is not None:
+                lat_tid.append(tt - t1)
+            time.sleep(0.3)   # separate events: no coalescing of two deliveries
+    finally:
+        if proc:
+            proc.send_signal(signal.SIGTERM)
+            try:
+                proc.wait(10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+        raw.close()
+    res.update(rounds=rounds, lmtp_median_s=statistics.median(lmtp),
+               raw_median_s=statistics.median(lat_raw), raw_max_s=max(lat_raw),
+               raw_all_s=lat_raw)
+    if proc:
+        subjects = '\n'.join(watch_cli.subjects('carol/INBOX', 10 * (rounds + 10)))
+        missing = [tok for tok in tokens if tok not in subjects]
+        if missing:
+            raise BenchError(f'P8: {len(missing)} delivered message(s) announced by watch are '
+                             f'not in the store (list carol/INBOX)')
+        res.update(tidings_median_s=statistics.median(lat_tid), tidings_max_s=max(lat_tid),
+                   tidings_all_s=lat_tid, in_store=len(tokens))
+    return res
