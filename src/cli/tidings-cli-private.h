@@ -68,6 +68,13 @@ gboolean      tidings_cli_resolve_folder (TidingsCli   *cli,
 
 char         *tidings_cli_format_date    (gint64        unix_time);
 
+/* The account called @name; an error that says so when there is none. */
+gboolean      tidings_cli_find_account   (TidingsCli           *cli,
+                                          const char           *name,
+                                          TidingsStoreAccount **out_account,
+                                          GError              **error);
+
+int tidings_cli_cmd_account  (TidingsCli *cli, int argc, char **argv);
 int tidings_cli_cmd_import   (TidingsCli *cli, int argc, char **argv);
 int tidings_cli_cmd_export   (TidingsCli *cli, int argc, char **argv);
 int tidings_cli_cmd_folders  (TidingsCli *cli, int argc, char **argv);

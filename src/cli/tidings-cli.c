@@ -10,6 +10,8 @@
 #include "tidings-cli-private.h"
 
 static const TidingsCliCommand commands[] = {
+  { "account", N_("add NAME --email ADDR --protocol imap|pop3 --host HOST [OPTIONS] | list | remove NAME"),
+    N_("Add, list or remove mail accounts"), tidings_cli_cmd_account },
   { "import",  N_("mbox FILE | maildir DIR [--folder NAME]"),
     N_("Import messages into Local Folders"), tidings_cli_cmd_import },
   { "export",  N_("mbox FOLDER FILE"),
