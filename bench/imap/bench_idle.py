@@ -17,6 +17,7 @@ from bench_procs import BenchError
 
 EVENT_TIMEOUT = 15.0   # seconds a delivery may take to show: longer is broken
 FIRST_TIMEOUT = 120.0  # watch's first event (it may sync first)
+WARMUP_STEP = 5.0      # then another warm-up delivery
 
 
 def message(user, token, i):
@@ -121,32 +122,46 @@ def idle_rounds(bench, user, watch_cli, rounds):
                                         cwd=bench.work, stdin=subprocess.DEVNULL,
                                         stdout=subprocess.PIPE, stderr=err)
             threading.Thread(target=_reader, args=(proc.stdout, q), daemon=True).start()
-        for i in range(rounds + 1):   # round 0 warms up: watch may still be starting
+        if proc:
+            # watch may still be starting (connecting, a first sync): a
+            # message delivered before it listens may never be "new" to it.
+            # Deliver warm-up messages until one is announced.
+            t_first = time.monotonic()
+            while True:
+                token = uuid.uuid4().hex
+                bench.deliver(user, message(user[0], token, 0))
+                t1 = time.monotonic()
+                expected += 1
+                if raw.wait_exists(expected, t1 + EVENT_TIMEOUT) is None:
+                    raise BenchError('warm-up delivery: no EXISTS on the raw IDLE connection')
+                if _wait_line(q, token, t1 + WARMUP_STEP, seen) is not None:
+                    res['first_event_s'] = time.monotonic() - t_first
+                    tokens.append(token)
+                    break
+                if time.monotonic() - t_first > FIRST_TIMEOUT:
+                    raise BenchError(f'tidings-cli watch announced no new message in '
+                                     f'{FIRST_TIMEOUT:.0f} s; it printed:\n    ' +
+                                     '\n    '.join(seen[-10:]))
+        for i in range(1, rounds + 1):
             token = uuid.uuid4().hex
             t0 = time.monotonic()
             bench.deliver(user, message(user[0], token, i))
             t1 = time.monotonic()
             expected += 1
             tokens.append(token)
-            timeout = FIRST_TIMEOUT if i == 0 else EVENT_TIMEOUT
-            tr = raw.wait_exists(expected, t1 + timeout)
+            tr = raw.wait_exists(expected, t1 + EVENT_TIMEOUT)
             if tr is None:
                 raise BenchError(f'delivery {i}: no EXISTS on the raw IDLE connection in '
-                                 f'{timeout:.0f} s')
-            tt = None
+                                 f'{EVENT_TIMEOUT:.0f} s')
             if proc:
-                tt = _wait_line(q, token, t1 + timeout, seen)
+                tt = _wait_line(q, token, t1 + EVENT_TIMEOUT, seen)
                 if tt is None:
                     raise BenchError(f'delivery {i}: no "new" line from tidings-cli watch in '
-                                     f'{timeout:.0f} s; it printed:\n    ' +
+                                     f'{EVENT_TIMEOUT:.0f} s; it printed:\n    ' +
                                      '\n    '.join(seen[-10:]))
-            if i == 0:
-                res['first_event_s'] = (tt or tr) - t1
-                continue
+                lat_tid.append(tt - t1)
             lmtp.append(t1 - t0)
             lat_raw.append(tr - t1)
-            if tt is not None:
-                lat_tid.append(tt - t1)
             time.sleep(0.3)   # separate events: no coalescing of two deliveries
     finally:
         if proc:
