@@ -57,6 +57,7 @@
 #include "tidings-imap-mailbox-info.h"
 #include "tidings-imap-mailbox-status.h"
 #include "tidings-imap-namespaces.h"
+#include "tidings-imap-quirks.h"
 #include "tidings-imap-sequence-set.h"
 
 G_BEGIN_DECLS
@@ -148,6 +149,16 @@ GHashTable              *tidings_imap_client_get_server_id     (TidingsImapClien
 /* Default TRUE: ask for COMPRESS=DEFLATE at login when offered. */
 void                     tidings_imap_client_set_compress      (TidingsImapClient        *self,
                                                                 gboolean                  compress);
+/* Added: use exactly this SASL mechanism at login (it must be offered,
+ * else login fails with _NOT_SUPPORTED); NONE (the default) chooses. */
+void                     tidings_imap_client_set_sasl_mechanism (TidingsImapClient       *self,
+                                                                 TidingsSaslMechanism     mechanism);
+/* Added: log in with the LOGIN command instead of AUTHENTICATE (fails
+ * with _NOT_SUPPORTED under LOGINDISABLED). Default FALSE. */
+void                     tidings_imap_client_set_prefer_login_command (TidingsImapClient *self,
+                                                                       gboolean           prefer);
+/* Added: what this server needs done differently (tidings-imap-quirks.h). */
+TidingsImapQuirks        tidings_imap_client_get_quirks        (TidingsImapClient        *self);
 
 void     tidings_imap_client_connect_async  (TidingsImapClient    *self,
                                              GCancellable         *cancellable,

@@ -18,6 +18,16 @@ G_BEGIN_DECLS
  *   kind (a FETCH decoder handed a CAPABILITY response)
  * @TIDINGS_IMAP_ERROR_ENCODING: a modified UTF-7 mailbox name or a sequence
  *   set is not valid
+ * @TIDINGS_IMAP_ERROR_AUTHENTICATION: the server refused the credentials
+ * @TIDINGS_IMAP_ERROR_NO: the server refused a command (NO); the message
+ *   carries the server's text
+ * @TIDINGS_IMAP_ERROR_BAD: the server did not understand a command (BAD)
+ * @TIDINGS_IMAP_ERROR_BYE: the server ended the session (BYE)
+ * @TIDINGS_IMAP_ERROR_TLS_UNAVAILABLE: STARTTLS was not offered or was
+ *   refused; the connection was closed and no password was sent
+ * @TIDINGS_IMAP_ERROR_NOT_SUPPORTED: the server lacks what the call needs
+ * @TIDINGS_IMAP_ERROR_NONEXISTENT: no such mailbox
+ * @TIDINGS_IMAP_ERROR_CLOSED: the session ended (closed by us, or dropped)
  */
 typedef enum
 {
@@ -26,6 +36,14 @@ typedef enum
   TIDINGS_IMAP_ERROR_MALFORMED,
   TIDINGS_IMAP_ERROR_UNEXPECTED,
   TIDINGS_IMAP_ERROR_ENCODING,
+  TIDINGS_IMAP_ERROR_AUTHENTICATION,
+  TIDINGS_IMAP_ERROR_NO,
+  TIDINGS_IMAP_ERROR_BAD,
+  TIDINGS_IMAP_ERROR_BYE,
+  TIDINGS_IMAP_ERROR_TLS_UNAVAILABLE,
+  TIDINGS_IMAP_ERROR_NOT_SUPPORTED,
+  TIDINGS_IMAP_ERROR_NONEXISTENT,
+  TIDINGS_IMAP_ERROR_CLOSED,
 } TidingsImapError;
 
 GQuark tidings_imap_error_quark (void);

@@ -18,3 +18,5 @@
 #include "imap/tidings-imap-fetch.h"
 #include "imap/tidings-imap-search.h"
 #include "imap/tidings-imap-data.h"
+#include "imap/tidings-imap-quirks.h"
+#include "imap/tidings-imap-client.h"
