@@ -8,6 +8,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "tidings-cli-private.h"
+#include "account/tidings-imap-account.h"
 
 /* A folder is named by its id, its path, or ACCOUNT/PATH when the path
  * alone is ambiguous across accounts. */
@@ -311,18 +312,80 @@ tidings_cli_cmd_list (TidingsCli  *cli,
   return print_rows (rows, json);
 }
 
+/* Adds what the IMAP servers find (their new messages' headers fetched
+ * and stored) after the local results in @ids, each id once, up to
+ * @limit. An unreachable server is said on stderr and skipped. */
+static gboolean
+tidings_cli_search_servers (TidingsCli *cli,
+                            const char *query,
+                            gint64      folder_id,
+                            GArray     *ids,
+                            guint       limit)
+{
+  g_autoptr(GPtrArray) accounts = NULL;
+  g_autoptr(GHashTable) seen = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  g_autoptr(TidingsStoreFolder) folder = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (folder_id != 0 && (folder = tidings_store_get_folder (cli->store, folder_id, &error)) == NULL)
+    return tidings_cli_fail_error (error), FALSE;
+  accounts = tidings_store_list_accounts (cli->store, &error);
+  if (accounts == NULL)
+    return tidings_cli_fail_error (error), FALSE;
+  for (guint i = 0; i < ids->len; i++)
+    g_hash_table_add (seen, g_memdup2 (&g_array_index (ids, gint64, i), sizeof (gint64)));
+
+  for (guint i = 0; i < accounts->len && ids->len < limit; i++)
+    {
+      TidingsStoreAccount *account = g_ptr_array_index (accounts, i);
+      g_autoptr(TidingsImapAccount) imap = NULL;
+      g_autoptr(GAsyncResult) result = NULL;
+      g_autoptr(GArray) found = NULL;
+      GAsyncResult *slot = NULL;
+
+      if (g_strcmp0 (account->kind, "imap") != 0
+          || (folder != NULL && folder->account_id != account->id))
+        continue;
+      imap = tidings_imap_account_new (cli->store, account->id, &error);
+      if (imap != NULL)
+        {
+          tidings_imap_account_search_async (imap, folder_id, query, NULL, tidings_cli_wait_cb, &slot);
+          result = tidings_cli_wait (&slot);
+          found = tidings_imap_account_search_finish (imap, result, &error);
+        }
+      if (found == NULL)
+        {
+          fprintf (stderr, _("tidings-cli: %s could not be searched: %s\n"), account->name, error->message);
+          g_clear_error (&error);
+          continue;
+        }
+      for (guint j = 0; j < found->len && ids->len < limit; j++)
+        {
+          gint64 *id = &g_array_index (found, gint64, j);
+
+          if (g_hash_table_contains (seen, id))
+            continue;
+          g_array_append_val (ids, *id);
+          g_hash_table_add (seen, g_memdup2 (id, sizeof *id));
+        }
+    }
+  return TRUE;
+}
+
 int
 tidings_cli_cmd_search (TidingsCli  *cli,
                         int          argc,
                         char       **argv)
 {
   gboolean json = FALSE;
+  gboolean server = FALSE;
   int limit = 50;
   g_autofree char *folder = NULL;
   const GOptionEntry entries[] = {
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print JSON"), NULL },
     { "limit", 'n', 0, G_OPTION_ARG_INT, &limit, N_("Show at most N messages"), "N" },
     { "folder", 'f', 0, G_OPTION_ARG_STRING, &folder, N_("Search only this folder"), N_("FOLDER") },
+    { "server", 0, 0, G_OPTION_ARG_NONE, &server, N_("Ask the IMAP servers too"), NULL },
     { NULL }
   };
   TidingsStore *store;
@@ -349,6 +412,8 @@ tidings_cli_cmd_search (TidingsCli  *cli,
                               (guint) limit, &error);
   if (ids == NULL)
     return tidings_cli_fail_error (error);
+  if (server && !tidings_cli_search_servers (cli, query, folder_id, ids, (guint) limit))
+    return TIDINGS_CLI_EXIT_FAILED;
 
   for (guint i = 0; i < ids->len; i++)
     {

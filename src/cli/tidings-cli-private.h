@@ -74,6 +74,23 @@ gboolean      tidings_cli_find_account   (TidingsCli           *cli,
                                           TidingsStoreAccount **out_account,
                                           GError              **error);
 
+/* Waiting for one async call in a command: pass tidings_cli_wait_cb and
+ * &slot (NULL), then tidings_cli_wait (&slot) gives the result. */
+void          tidings_cli_wait_cb        (GObject      *source,
+                                          GAsyncResult *result,
+                                          gpointer      user_data);
+GAsyncResult *tidings_cli_wait           (GAsyncResult **slot);
+
+/* Prints a connection or login error with advice (e.g. how to trust a
+ * certificate); returns TIDINGS_CLI_EXIT_FAILED. */
+int           tidings_cli_fail_connection (const char   *account_name,
+                                           const GError *error);
+
+/* The named IMAP/POP3 account, or all of them when @name is NULL. */
+GPtrArray    *tidings_cli_mail_accounts  (TidingsCli   *cli,
+                                          const char   *name,
+                                          GError      **error);
+
 int tidings_cli_cmd_account  (TidingsCli *cli, int argc, char **argv);
 int tidings_cli_cmd_import   (TidingsCli *cli, int argc, char **argv);
 int tidings_cli_cmd_export   (TidingsCli *cli, int argc, char **argv);
@@ -81,5 +98,11 @@ int tidings_cli_cmd_folders  (TidingsCli *cli, int argc, char **argv);
 int tidings_cli_cmd_list     (TidingsCli *cli, int argc, char **argv);
 int tidings_cli_cmd_show     (TidingsCli *cli, int argc, char **argv);
 int tidings_cli_cmd_search   (TidingsCli *cli, int argc, char **argv);
+int tidings_cli_cmd_sync     (TidingsCli *cli, int argc, char **argv);
+int tidings_cli_cmd_watch    (TidingsCli *cli, int argc, char **argv);
+int tidings_cli_cmd_flag     (TidingsCli *cli, int argc, char **argv);
+int tidings_cli_cmd_move     (TidingsCli *cli, int argc, char **argv);
+int tidings_cli_cmd_copy     (TidingsCli *cli, int argc, char **argv);
+int tidings_cli_cmd_delete   (TidingsCli *cli, int argc, char **argv);
 
 G_END_DECLS

@@ -21,8 +21,18 @@ static const TidingsCliCommand commands[] = {
     N_("List a folder's messages, newest first"), tidings_cli_cmd_list },
   { "show",    N_("ID [--raw|--text|--json]"),
     N_("Show one message"), tidings_cli_cmd_show },
-  { "search",  N_("QUERY [--json] [--folder FOLDER] [--limit N]"),
-    N_("Search all messages"), tidings_cli_cmd_search },
+  { "search",  N_("QUERY [--server] [--json] [--folder FOLDER] [--limit N]"),
+    N_("Search all messages (--server: ask the IMAP servers too)"), tidings_cli_cmd_search },
+  { "sync",    N_("[ACCOUNT] [--folder FOLDER] [--bodies] [--json]"),
+    N_("Bring the accounts up to date with their servers, once"), tidings_cli_cmd_sync },
+  { "watch",   N_("[ACCOUNT]"),
+    N_("Stay connected and print each change as it happens"), tidings_cli_cmd_watch },
+  { "flag",    N_("ID (+|-)(seen|flagged|answered|deleted|draft|KEYWORD) [--offline]"),
+    N_("Set or clear a flag"), tidings_cli_cmd_flag },
+  { "move",    N_("ID FOLDER [--offline]"), N_("Move a message to a folder"), tidings_cli_cmd_move },
+  { "copy",    N_("ID FOLDER [--offline]"), N_("Copy a message to a folder"), tidings_cli_cmd_copy },
+  { "delete",  N_("ID [--offline]"),
+    N_("Move a message to the Trash (in the Trash: delete it for good)"), tidings_cli_cmd_delete },
 };
 
 static void

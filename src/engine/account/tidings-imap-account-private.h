@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* tidings-imap-account-private.h: what the account's files share
- * (tidings-imap-account.c: object, jobs, work connection;
+ * (tidings-imap-account.c: object, jobs, work connection, body, kick;
+ * tidings-imap-account-sync.c: the sync pass;
+ * tidings-imap-account-search.c: server search;
  * tidings-imap-account-online.c: IDLE, timers, reconnect). */
 #pragma once
 
@@ -34,7 +36,6 @@ struct _TidingsImapAccount
   /* Jobs: one at a time on the work client. */
   GQueue                     jobs;            /* GTask */
   GTask                     *current;
-  GTask                     *connecting;      /* the work client's login */
   TidingsImapClient         *work;
   gulong                     work_closed_handler;
   guint                      next_job_source;

@@ -6,8 +6,10 @@
 #include "tidings-imap-account-private.h"
 #include "tidings-imap-fetch-mapper.h"
 
-/* Local matches kept at most (the store ranks them newest first). */
+/* Local matches kept at most (the store ranks them newest first), and
+ * headers fetched at most per folder for server matches the store lacks. */
 #define LOCAL_LIMIT 1000
+#define MAX_MISSING 500
 
 typedef struct
 {
@@ -18,13 +20,13 @@ typedef struct
   guint                    index;
   TidingsStoreFolder      *folder;       /* the one being searched */
   GArray                  *server_ids;   /* gint64 */
-  TidingsStoreTransaction *tx;
+  GPtrArray               *missing;      /* TidingsStoreMessage, until written */
 } SearchOp;
 
 static void
 search_op_free (SearchOp *op)
 {
-  g_clear_pointer (&op->tx, tidings_store_transaction_free);
+  g_clear_pointer (&op->missing, g_ptr_array_unref);
   g_clear_pointer (&op->folder, tidings_store_folder_free);
   g_clear_pointer (&op->folder_ids, g_array_unref);
   g_clear_pointer (&op->server_ids, g_array_unref);
@@ -40,9 +42,6 @@ search_fail (TidingsImapAccount *self,
              GTask              *task,
              GError             *error)
 {
-  SearchOp *op = g_task_get_task_data (task);
-
-  g_clear_pointer (&op->tx, tidings_store_transaction_free);
   _tidings_imap_account_job_done (self, task, error);
 }
 
@@ -88,19 +87,13 @@ on_header_fetch (TidingsImapFetch  *fetch,
                  GError           **error)
 {
   GTask *task = user_data;
-  TidingsImapAccount *self = g_task_get_source_object (task);
   SearchOp *op = g_task_get_task_data (task);
-  g_autoptr(TidingsStoreMessage) message = NULL;
-  gint64 id = 0;
+  TidingsStoreMessage *message = tidings_imap_fetch_to_message (fetch, op->folder->id);
 
-  message = tidings_imap_fetch_to_message (fetch, op->folder->id);
-  if (message == NULL)
-    return TRUE;
-  if (!tidings_store_lookup_uid (self->store, op->folder->id, message->uid, &id, error))
-    return FALSE;
-  if (id == 0 && !tidings_store_insert_message (self->store, message, &id, error))
-    return FALSE;
-  g_array_append_val (op->server_ids, id);
+  if (message != NULL && op->missing->len < MAX_MISSING)
+    g_ptr_array_add (op->missing, message);
+  else if (message != NULL)
+    tidings_store_message_free (message);
   return TRUE;
 }
 
@@ -112,17 +105,29 @@ on_missing_fetched (GObject      *source,
   GTask *task = user_data;
   TidingsImapAccount *self = g_task_get_source_object (task);
   SearchOp *op = g_task_get_task_data (task);
-  TidingsStoreTransaction *tx = g_steal_pointer (&op->tx);
+  g_autoptr(TidingsStoreTransaction) tx = NULL;
   GError *error = NULL;
+  gboolean ok;
 
-  if (!tidings_imap_client_uid_fetch_finish (op->client, result, &error)
-      || !tidings_store_transaction_commit (tx, &error))
+  ok = tidings_imap_client_uid_fetch_finish (op->client, result, &error)
+       && (tx = tidings_store_transaction_begin (self->store, &error)) != NULL;
+  for (guint i = 0; ok && i < op->missing->len; i++)
     {
-      tidings_store_transaction_free (tx);
+      TidingsStoreMessage *message = g_ptr_array_index (op->missing, i);
+      gint64 id = 0;
+
+      ok = tidings_store_lookup_uid (self->store, op->folder->id, message->uid, &id, &error)
+           && (id != 0 || tidings_store_insert_message (self->store, message, &id, &error));
+      if (ok)
+        g_array_append_val (op->server_ids, id);
+    }
+  ok = ok && tidings_store_transaction_commit (tx, &error);
+  g_ptr_array_set_size (op->missing, 0);
+  if (!ok)
+    {
       search_fail (self, task, error);
       return;
     }
-  tidings_store_transaction_free (tx);
   op->index++;
   search_next_folder (self, task);
 }
@@ -153,6 +158,7 @@ on_searched (GObject      *source,
     {
       gint64 id = 0;
 
+
       if (!tidings_store_lookup_uid (self->store, op->folder->id, uid, &id, &error))
         {
           search_fail (self, task, error);
@@ -160,7 +166,7 @@ on_searched (GObject      *source,
         }
       if (id != 0)
         g_array_append_val (op->server_ids, id);
-      else
+      else if (tidings_imap_sequence_set_get_count (missing) < MAX_MISSING)
         tidings_imap_sequence_set_add (missing, uid);
     }
   if (tidings_imap_sequence_set_is_empty (missing))
@@ -170,12 +176,6 @@ on_searched (GObject      *source,
       return;
     }
   /* Found on the server but not here (not synced yet): headers now. */
-  op->tx = tidings_store_transaction_begin (self->store, &error);
-  if (op->tx == NULL)
-    {
-      search_fail (self, task, error);
-      return;
-    }
   tidings_imap_client_uid_fetch_async (op->client, missing, TIDINGS_IMAP_HEADER_ATTRIBUTES, 0, FALSE,
                                        on_header_fetch, task, g_task_get_cancellable (task),
                                        on_missing_fetched, task);
@@ -247,6 +247,7 @@ run_search (TidingsImapAccount *self,
   op->client = g_object_ref (client);
   op->folder_ids = g_array_new (FALSE, FALSE, sizeof (gint64));
   op->server_ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  op->missing = g_ptr_array_new_with_free_func ((GDestroyNotify) tidings_store_message_free);
   if (op->folder_id != 0)
     g_array_append_val (op->folder_ids, op->folder_id);
   else

@@ -22,7 +22,7 @@
  *                    message: for people (NULL when online)
  *
  * Quirks for tests and odd servers: tidings_imap_account_set_options(), or
- * the environment variable TIDINGS_IMAP_DISABLE="qresync,condstore" read
+ * the environment variable TIDINGS_IMAP_DISABLE="qresync,condstore,compress" read
  * once by tidings_imap_account_new(). */
 #pragma once
 
@@ -44,6 +44,7 @@ typedef enum
   TIDINGS_IMAP_ACCOUNT_OPTION_NONE         = 0,
   TIDINGS_IMAP_ACCOUNT_OPTION_NO_QRESYNC   = 1 << 0,
   TIDINGS_IMAP_ACCOUNT_OPTION_NO_CONDSTORE = 1 << 1,
+  TIDINGS_IMAP_ACCOUNT_OPTION_NO_COMPRESS  = 1 << 2,  /* e.g. on loopback */
 } TidingsImapAccountOptions;
 
 typedef enum
@@ -86,7 +87,7 @@ gint64                  tidings_imap_account_get_id       (TidingsImapAccount  *
 TidingsImapAccountState tidings_imap_account_get_state    (TidingsImapAccount  *self);
 void                    tidings_imap_account_set_options  (TidingsImapAccount  *self,
                                                            TidingsImapAccountOptions options);
-/* Messages per header batch (default 1000). */
+/* Messages per header batch (default 2000). */
 void                    tidings_imap_account_set_batch_size (TidingsImapAccount *self,
                                                              guint               batch_size);
 /* For tests: a CA database instead of the system's (and the pin). */

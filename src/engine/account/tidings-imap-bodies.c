@@ -6,8 +6,28 @@
 #include "mime/tidings-mime-summary.h"
 #include "tidings-imap-bodies.h"
 
-/* Messages per UID FETCH of bodies (and per store transaction). */
+/* Messages per UID FETCH of bodies; they are written in one transaction
+ * per batch, or sooner past MAX_PENDING_BYTES (no transaction stays open
+ * while waiting for the network: other writers share the store). */
 #define BODIES_PER_BATCH 50
+#define MAX_PENDING_BYTES (16 * 1024 * 1024)
+
+typedef struct
+{
+  gint64  id;
+  GBytes *raw;
+  char   *body_text;
+  char   *preview;
+} PendingBody;
+
+static void
+pending_body_free (PendingBody *p)
+{
+  g_bytes_unref (p->raw);
+  g_free (p->body_text);
+  g_free (p->preview);
+  g_free (p);
+}
 
 typedef struct
 {
@@ -17,7 +37,8 @@ typedef struct
   gint64             since;
   gint64             message_id;   /* body_fetch: the one message */
   GArray            *uids;         /* guint32, newest (highest) last */
-  TidingsStoreTransaction *tx;
+  GPtrArray         *pending;      /* PendingBody */
+  gsize              pending_bytes;
   GBytes            *body;         /* body_fetch: the result */
   guint              n_fetched;
 } Bodies;
@@ -25,7 +46,7 @@ typedef struct
 static void
 bodies_free (Bodies *b)
 {
-  g_clear_pointer (&b->tx, tidings_store_transaction_free);
+  g_clear_pointer (&b->pending, g_ptr_array_unref);
   g_clear_pointer (&b->uids, g_array_unref);
   g_clear_pointer (&b->body, g_bytes_unref);
   g_clear_pointer (&b->folder, tidings_store_folder_free);
@@ -38,11 +59,34 @@ static void
 fail (GTask  *task,
       GError *error)
 {
-  Bodies *b = g_task_get_task_data (task);
-
-  g_clear_pointer (&b->tx, tidings_store_transaction_free);
   g_task_return_error (task, error);
   g_object_unref (task);
+}
+
+static gboolean
+flush (Bodies  *b,
+       GError **error)
+{
+  g_autoptr(TidingsStoreTransaction) tx = NULL;
+  gboolean ok;
+
+  if (b->pending->len == 0)
+    return TRUE;
+  tx = tidings_store_transaction_begin (b->store, error);
+  ok = tx != NULL;
+  for (guint i = 0; ok && i < b->pending->len; i++)
+    {
+      PendingBody *p = g_ptr_array_index (b->pending, i);
+
+      ok = tidings_store_set_body (b->store, p->id, p->raw, TIDINGS_BODY_STATE_FULL,
+                                   p->body_text, p->preview, error);
+    }
+  ok = ok && tidings_store_transaction_commit (tx, error);
+  if (ok)
+    b->n_fetched += b->pending->len;
+  g_ptr_array_set_size (b->pending, 0);
+  b->pending_bytes = 0;
+  return ok;
 }
 
 static gboolean
@@ -66,11 +110,18 @@ store_body (Bodies            *b,
     return TRUE;
   /* A message GMime cannot read is still kept whole, just not indexed. */
   summary = tidings_mime_summary_new (body->data, fetch->internal_date, &parse_error);
-  if (!tidings_store_set_body (b->store, id, body->data, TIDINGS_BODY_STATE_FULL,
-                               summary != NULL ? summary->body_text : NULL,
-                               summary != NULL ? summary->preview : NULL, error))
+  {
+    PendingBody *p = g_new0 (PendingBody, 1);
+
+    p->id = id;
+    p->raw = g_bytes_ref (body->data);
+    p->body_text = summary != NULL ? g_strdup (summary->body_text) : NULL;
+    p->preview = summary != NULL ? g_strdup (summary->preview) : NULL;
+    g_ptr_array_add (b->pending, p);
+    b->pending_bytes += g_bytes_get_size (body->data);
+  }
+  if (b->pending_bytes >= MAX_PENDING_BYTES && !flush (b, error))
     return FALSE;
-  b->n_fetched++;
   if (id == b->message_id)
     {
       g_clear_pointer (&b->body, g_bytes_unref);
@@ -97,21 +148,13 @@ on_batch_fetched (GObject      *source,
   GTask *task = user_data;
   Bodies *b = g_task_get_task_data (task);
   GError *error = NULL;
-  TidingsStoreTransaction *tx;
 
-  if (!tidings_imap_client_uid_fetch_finish (b->client, result, &error))
+  if (!tidings_imap_client_uid_fetch_finish (b->client, result, &error) || !flush (b, &error))
     {
+      g_ptr_array_set_size (b->pending, 0);
       fail (task, error);
       return;
     }
-  tx = g_steal_pointer (&b->tx);
-  if (tx != NULL && !tidings_store_transaction_commit (tx, &error))
-    {
-      tidings_store_transaction_free (tx);
-      fail (task, error);
-      return;
-    }
-  g_clear_pointer (&tx, tidings_store_transaction_free);
   fetch_next (task);
 }
 
@@ -143,12 +186,6 @@ fetch_next (GTask *task)
         }
       g_task_return_boolean (task, TRUE);
       g_object_unref (task);
-      return;
-    }
-  b->tx = tidings_store_transaction_begin (b->store, &error);
-  if (b->tx == NULL)
-    {
-      fail (task, error);
       return;
     }
   tidings_imap_client_uid_fetch_async (b->client, batch, "(UID INTERNALDATE BODY.PEEK[])", 0, FALSE,
@@ -289,6 +326,7 @@ bodies_task_new (TidingsStore        *store,
   b->store = g_object_ref (store);
   b->client = g_object_ref (client);
   b->uids = g_array_new (FALSE, FALSE, sizeof (guint32));
+  b->pending = g_ptr_array_new_with_free_func ((GDestroyNotify) pending_body_free);
   g_task_set_task_data (task, b, (GDestroyNotify) bodies_free);
   b->folder = tidings_store_get_folder (store, folder_id, error);
   return task;

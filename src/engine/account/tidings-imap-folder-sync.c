@@ -1,67 +1,10 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
+/* tidings-imap-folder-sync.c: the steps of one folder pass (see the
+ * header); writing to the store is tidings-imap-folder-changes.c. */
 #include "config.h"
 
-#include <string.h>
-
 #include "tidings-imap-fetch-mapper.h"
-#include "tidings-imap-folder-sync.h"
-
-/* Writes applied from signals or flag fetches are committed in groups of
- * this many, so one transaction stays short. */
-#define WRITES_PER_TRANSACTION 500
-
-/* Local UIDs checked one by one for the vanished phase; past this many
- * candidates (a sparse UID space) only the ranges near known rows are
- * worth the lookups, and the store offers no cheaper listing (see the
- * report: tidings_store_list_uids would make this a single query). */
-#define MAX_GAP_LOOKUPS 2000000
-
-typedef struct
-{
-  const char *kind;
-  gint64      message_id;
-  guint32     uid;
-} Event;
-
-typedef struct
-{
-  TidingsStore                 *store;
-  TidingsImapClient            *client;
-  TidingsStoreFolder           *folder;
-  TidingsImapFolderSyncOptions  options;
-  guint                         batch_size;
-  TidingsImapSyncHooks          hooks;
-
-  /* What the store said when the pass started. */
-  guint32                       uidvalidity;
-  guint32                       uidnext;
-  guint64                       modseq;
-  gboolean                      qresync_used;
-  gboolean                      condstore;
-  TidingsImapSelectInfo        *info;
-
-  TidingsStoreTransaction      *tx;
-  guint                         tx_writes;
-  GArray                       *events;          /* Event, until the commit */
-  GError                       *error;           /* first store error from a callback */
-  gulong                        vanished_handler;
-  gulong                        fetch_handler;
-
-  /* Plain comparison: the UIDs the flag fetch returned, as runs. */
-  TidingsImapSequenceSet       *server_uids;
-  guint32                       run_first;
-  guint32                       run_last;
-
-  /* New messages, fetched from the top down. */
-  TidingsImapSequenceSet       *new_uids;
-  gint                          range_index;
-  guint64                       range_top;
-  guint                         new_total;
-  guint                         new_done;
-  guint32                       max_uid;
-
-  TidingsImapFolderSyncCounts   counts;
-} FolderSync;
+#include "tidings-imap-folder-sync-private.h"
 
 static void
 disconnect_signals (FolderSync *fs)
@@ -74,7 +17,7 @@ static void
 folder_sync_free (FolderSync *fs)
 {
   disconnect_signals (fs);
-  g_clear_pointer (&fs->tx, tidings_store_transaction_free);
+  g_clear_pointer (&fs->pending, g_array_unref);
   g_clear_pointer (&fs->events, g_array_unref);
   g_clear_error (&fs->error);
   g_clear_pointer (&fs->info, tidings_imap_select_info_free);
@@ -84,217 +27,6 @@ folder_sync_free (FolderSync *fs)
   g_clear_object (&fs->store);
   g_clear_object (&fs->client);
   g_free (fs);
-}
-
-/* Transactions and events --------------------------------------------- */
-
-static gboolean
-ensure_tx (FolderSync  *fs,
-           GError     **error)
-{
-  if (fs->tx != NULL)
-    return TRUE;
-  fs->tx = tidings_store_transaction_begin (fs->store, error);
-  fs->tx_writes = 0;
-  return fs->tx != NULL;
-}
-
-static void
-flush_events (FolderSync *fs)
-{
-  g_autoptr(GArray) events = fs->events;
-
-  fs->events = g_array_new (FALSE, FALSE, sizeof (Event));
-  if (fs->hooks.event == NULL)
-    return;
-  for (guint i = 0; i < events->len; i++)
-    {
-      const Event *event = &g_array_index (events, Event, i);
-
-      fs->hooks.event (event->kind, fs->folder->id, event->message_id, event->uid,
-                       fs->hooks.user_data);
-    }
-}
-
-static gboolean
-commit_tx (FolderSync  *fs,
-           GError     **error)
-{
-  TidingsStoreTransaction *tx = g_steal_pointer (&fs->tx);
-
-  if (tx == NULL)
-    return TRUE;
-  if (!tidings_store_transaction_commit (tx, error))
-    {
-      tidings_store_transaction_free (tx);
-      g_array_set_size (fs->events, 0);
-      return FALSE;
-    }
-  tidings_store_transaction_free (tx);
-  flush_events (fs);
-  return TRUE;
-}
-
-static void
-add_event (FolderSync *fs,
-           const char *kind,
-           gint64      message_id,
-           guint32     uid)
-{
-  Event event = { kind, message_id, uid };
-
-  if (fs->hooks.event != NULL)
-    g_array_append_val (fs->events, event);
-}
-
-/* Applying server data ------------------------------------------------ */
-
-static gboolean
-apply_flags (FolderSync         *fs,
-             guint32             uid,
-             const char * const *flags,
-             guint64             modseq,
-             GError            **error)
-{
-  g_autoptr(TidingsStoreMessage) message = NULL;
-  g_autofree char *keywords = NULL;
-  gint64 id = 0;
-  guint bits;
-  gboolean changed = FALSE;
-
-  if (!tidings_store_lookup_uid (fs->store, fs->folder->id, uid, &id, error))
-    return FALSE;
-  if (id == 0)
-    return TRUE;   /* not here yet: the new phase fetches it whole */
-  message = tidings_store_get_message (fs->store, id, error);
-  if (message == NULL)
-    return FALSE;
-  bits = tidings_imap_flags_to_store (flags, &keywords);
-  if ((message->flags & TIDINGS_MESSAGE_FLAGS_ALL) != bits)
-    {
-      if (!tidings_store_set_flags (fs->store, id, bits, error))
-        return FALSE;
-      changed = TRUE;
-    }
-  if (g_strcmp0 (message->keywords != NULL ? message->keywords : "",
-                 keywords != NULL ? keywords : "") != 0)
-    {
-      if (!tidings_store_set_keywords (fs->store, id, keywords != NULL ? keywords : "", error))
-        return FALSE;
-      changed = TRUE;
-    }
-  if (modseq > 0 && (guint64) message->modseq != modseq
-      && !tidings_store_set_server_id (fs->store, id, uid, (gint64) modseq, error))
-    return FALSE;
-  fs->tx_writes++;
-  if (changed)
-    {
-      fs->counts.n_changed++;
-      add_event (fs, "changed", id, uid);
-    }
-  return TRUE;
-}
-
-static gboolean
-remove_uid (FolderSync  *fs,
-            guint32      uid,
-            GError     **error)
-{
-  gint64 id = 0;
-
-  if (uid == 0)
-    return TRUE;
-  if (!tidings_store_lookup_uid (fs->store, fs->folder->id, uid, &id, error))
-    return FALSE;
-  if (id == 0)
-    return TRUE;
-  if (!tidings_store_delete_messages (fs->store, &id, 1, error))
-    return FALSE;
-  fs->tx_writes++;
-  fs->counts.n_vanished++;
-  add_event (fs, "vanished", id, uid);
-  return TRUE;
-}
-
-/* A full header record: insert, or update the row a killed pass left. */
-static gboolean
-apply_new (FolderSync        *fs,
-           TidingsImapFetch  *fetch,
-           GError           **error)
-{
-  g_autoptr(TidingsStoreMessage) message = NULL;
-  gint64 id = 0;
-
-  if (!tidings_store_lookup_uid (fs->store, fs->folder->id, fetch->uid, &id, error))
-    return FALSE;
-  if (id != 0)
-    return apply_flags (fs, fetch->uid, (const char * const *) fetch->flags, fetch->modseq, error);
-  message = tidings_imap_fetch_to_message (fetch, fs->folder->id);
-  if (message == NULL)
-    return TRUE;
-  if (!tidings_store_insert_message (fs->store, message, &id, error))
-    return FALSE;
-  fs->tx_writes++;
-  fs->counts.n_new++;
-  add_event (fs, "new", id, fetch->uid);
-  return TRUE;
-}
-
-/* Upper bound for UIDs worth looking up: nothing at or past it is stored. */
-static guint32
-uid_limit (FolderSync *fs)
-{
-  guint32 limit = MAX (fs->uidnext, fs->max_uid + 1);
-
-  if (fs->info != NULL)
-    limit = MAX (limit, fs->info->uidnext);
-  return limit;
-}
-
-static gboolean
-apply_vanished (FolderSync                   *fs,
-                const TidingsImapSequenceSet *uids,
-                GError                      **error)
-{
-  guint32 limit = uid_limit (fs);
-  guint n = tidings_imap_sequence_set_get_n_ranges (uids);
-
-  for (guint i = 0; i < n; i++)
-    {
-      guint64 first, last;
-
-      tidings_imap_sequence_set_get_range (uids, i, &first, &last);
-      if (first > last)
-        {
-          guint64 t = first;
-          first = last;
-          last = t;
-        }
-      last = MIN (last, (guint64) limit);
-      for (guint64 uid = MAX (first, 1); uid <= last; uid++)
-        if (!remove_uid (fs, (guint32) uid, error))
-          return FALSE;
-    }
-  return TRUE;
-}
-
-static void
-keep_error (FolderSync *fs,
-            GError     *error)
-{
-  if (fs->error == NULL)
-    fs->error = error;
-  else
-    g_error_free (error);
-}
-
-static void
-maybe_commit_group (FolderSync *fs)
-{
-  GError *error = NULL;
-
-  if (fs->tx_writes >= WRITES_PER_TRANSACTION && !commit_tx (fs, &error))
-    keep_error (fs, error);
 }
 
 /* Unsolicited data for the selected folder: QRESYNC's replies to SELECT,
@@ -310,10 +42,8 @@ on_vanished (TidingsImapClient      *client,
 
   if (fs->error != NULL)
     return;
-  if (!ensure_tx (fs, &error) || !apply_vanished (fs, uids, &error))
-    keep_error (fs, error);
-  else
-    maybe_commit_group (fs);
+  if (!_tidings_imap_fs_apply_vanished (fs, uids, &error))
+    _tidings_imap_fs_keep_error (fs, error);
 }
 
 static gboolean
@@ -324,11 +54,7 @@ apply_unsolicited_fetch (FolderSync        *fs,
   if ((fetch->present & TIDINGS_IMAP_FETCH_UID) == 0
       || (fetch->present & TIDINGS_IMAP_FETCH_FLAGS) == 0)
     return TRUE;   /* without a UID a later pass sees it */
-  if (!ensure_tx (fs, error)
-      || !apply_flags (fs, fetch->uid, (const char * const *) fetch->flags, fetch->modseq, error))
-    return FALSE;
-  maybe_commit_group (fs);
-  return TRUE;
+  return _tidings_imap_fs_queue_flags (fs, fetch, error);
 }
 
 static void
@@ -340,14 +66,12 @@ on_fetch (TidingsImapClient *client,
   GError *error = NULL;
 
   if (fs->error == NULL && !apply_unsolicited_fetch (fs, fetch, &error))
-    keep_error (fs, error);
+    _tidings_imap_fs_keep_error (fs, error);
 }
 
 /* Steps ---------------------------------------------------------------- */
 
-static void     fetch_next_batch (GTask *task);
-static gboolean remove_missing   (FolderSync *fs, TidingsImapSequenceSet *server,
-                                  guint64 from, guint64 to, GError **error);
+static void fetch_next_batch (GTask *task);
 
 static void
 fail (GTask  *task,
@@ -356,7 +80,7 @@ fail (GTask  *task,
   FolderSync *fs = g_task_get_task_data (task);
 
   disconnect_signals (fs);
-  g_clear_pointer (&fs->tx, tidings_store_transaction_free);
+  g_array_set_size (fs->pending, 0);
   g_task_return_error (task, error);
   g_object_unref (task);
 }
@@ -382,20 +106,6 @@ check (GTask   *task,
   return TRUE;
 }
 
-static gboolean
-write_final_state (FolderSync  *fs,
-                   GError     **error)
-{
-  guint32 uidnext = MAX (fs->info->uidnext, fs->max_uid + 1);
-  guint64 modseq = fs->condstore ? fs->info->highestmodseq : 0;
-
-  uidnext = MAX (uidnext, fs->uidnext);
-  return ensure_tx (fs, error)
-         && tidings_store_set_folder_sync_state (fs->store, fs->folder->id,
-                                                 fs->info->uidvalidity, uidnext,
-                                                 (gint64) modseq, error);
-}
-
 static void
 finish (GTask *task)
 {
@@ -406,8 +116,8 @@ finish (GTask *task)
    * server no longer has went meanwhile. */
   if (fs->new_uids == NULL)
     fs->new_uids = tidings_imap_sequence_set_new ();
-  if (!remove_missing (fs, fs->new_uids, fs->uidnext, uid_limit (fs), &error)
-      || !write_final_state (fs, &error) || !commit_tx (fs, &error))
+  if (!_tidings_imap_fs_remove_missing (fs, fs->new_uids, fs->uidnext, _tidings_imap_fs_uid_limit (fs), &error)
+      || !_tidings_imap_fs_flush (fs, TRUE, &error))
     {
       fail (task, error);
       return;
@@ -465,31 +175,54 @@ on_header_fetch (TidingsImapFetch  *fetch,
       && (fetch->malformed & TIDINGS_IMAP_FETCH_ENVELOPE) == 0)
     return apply_unsolicited_fetch (fs, fetch, error);
   if (fetch->uid < fs->uidnext)
-    return apply_flags (fs, fetch->uid, (const char * const *) fetch->flags, fetch->modseq, error);
+    return _tidings_imap_fs_queue_flags (fs, fetch, error);
   fs->max_uid = MAX (fs->max_uid, fetch->uid);
   fs->new_done++;
-  return apply_new (fs, fetch, error);
+  {
+    Pending pending = { PENDING_NEW, fetch->uid, 0, NULL, 0, NULL };
+
+    pending.message = tidings_imap_fetch_to_message (fetch, fs->folder->id);
+    if (pending.message == NULL)
+      return _tidings_imap_fs_queue_flags (fs, fetch, error);
+    return _tidings_imap_fs_queue (fs, &pending, error);
+  }
 }
+
+/* Two batches are kept in flight: the server prepares the next one while
+ * this side writes the last one to disk. Each fetch holds a reference on
+ * the task; the task's own reference goes with finish() or fail(). */
+#define BATCHES_IN_FLIGHT 2
 
 static void
 on_batch_fetched (GObject      *source,
                   GAsyncResult *result,
                   gpointer      user_data)
 {
-  GTask *task = user_data;
+  g_autoptr(GTask) task = user_data;
   FolderSync *fs = g_task_get_task_data (task);
   GError *error = NULL;
 
+  fs->in_flight--;
   tidings_imap_client_uid_fetch_finish (fs->client, result, &error);
-  if (!check (task, error))
-    return;
-  if (fs->range_index < 0)
+  if (fs->done)
     {
+      g_clear_error (&error);
+      return;
+    }
+  if (!check (task, error))
+    {
+      fs->done = TRUE;
+      return;
+    }
+  if (fs->range_index < 0 && fs->in_flight == 0)
+    {
+      fs->done = TRUE;
       finish (task);    /* the state goes into the last batch's transaction */
       return;
     }
-  if (!commit_tx (fs, &error))
+  if (!_tidings_imap_fs_flush (fs, FALSE, &error))
     {
+      fs->done = TRUE;
       fail (task, error);
       return;
     }
@@ -502,28 +235,36 @@ static void
 fetch_next_batch (GTask *task)
 {
   FolderSync *fs = g_task_get_task_data (task);
-  g_autoptr(TidingsImapSequenceSet) batch = NULL;
   GError *error = NULL;
 
   if (g_cancellable_set_error_if_cancelled (g_task_get_cancellable (task), &error))
     {
-      fail (task, error);
+      if (fs->in_flight == 0)
+        {
+          fs->done = TRUE;
+          fail (task, error);
+        }
+      else
+        g_clear_error (&error);   /* the running fetch reports it */
       return;
     }
-  batch = take_batch (fs);
-  if (tidings_imap_sequence_set_is_empty (batch))
+  while (fs->in_flight < BATCHES_IN_FLIGHT && fs->range_index >= 0)
     {
+      g_autoptr(TidingsImapSequenceSet) batch = take_batch (fs);
+
+      if (tidings_imap_sequence_set_is_empty (batch))
+        break;
+      fs->in_flight++;
+      tidings_imap_client_uid_fetch_async (fs->client, batch, TIDINGS_IMAP_HEADER_ATTRIBUTES,
+                                           0, FALSE, on_header_fetch, fs,
+                                           g_task_get_cancellable (task), on_batch_fetched,
+                                           g_object_ref (task));
+    }
+  if (fs->in_flight == 0)
+    {
+      fs->done = TRUE;
       finish (task);
-      return;
     }
-  if (!ensure_tx (fs, &error))
-    {
-      fail (task, error);
-      return;
-    }
-  tidings_imap_client_uid_fetch_async (fs->client, batch, TIDINGS_IMAP_HEADER_ATTRIBUTES,
-                                       0, FALSE, on_header_fetch, fs,
-                                       g_task_get_cancellable (task), on_batch_fetched, task);
 }
 
 static void
@@ -570,7 +311,7 @@ start_new_phase (GTask *task)
   g_autofree char *criteria = NULL;
   GError *error = NULL;
 
-  if (!commit_tx (fs, &error))
+  if (!_tidings_imap_fs_flush (fs, FALSE, &error))
     {
       fail (task, error);
       return;
@@ -587,40 +328,6 @@ start_new_phase (GTask *task)
                                         on_new_searched, task);
 }
 
-/* Vanished: every local UID in [@from, @to) that @server does not hold. */
-static gboolean
-remove_missing (FolderSync              *fs,
-                TidingsImapSequenceSet  *server,
-                guint64                  from,
-                guint64                  to,
-                GError                 **error)
-{
-  guint64 next = MAX (from, 1);
-  guint64 lookups = 0;
-  guint n;
-
-  tidings_imap_sequence_set_normalize (server);
-  n = tidings_imap_sequence_set_get_n_ranges (server);
-  for (guint i = 0; i <= n && next < to; i++)
-    {
-      guint64 first = to, last = 0;
-
-      if (i < n)
-        tidings_imap_sequence_set_get_range (server, i, &first, &last);
-      for (guint64 uid = next; uid < MIN (first, to); uid++)
-        {
-          if (++lookups > MAX_GAP_LOOKUPS)
-            return TRUE;
-          if (!ensure_tx (fs, error) || !remove_uid (fs, (guint32) uid, error))
-            return FALSE;
-          if (fs->tx_writes >= WRITES_PER_TRANSACTION && !commit_tx (fs, error))
-            return FALSE;
-        }
-      next = MAX (next, last + 1);
-    }
-  return TRUE;
-}
-
 static void
 on_known_searched (GObject      *source,
                    GAsyncResult *result,
@@ -634,7 +341,7 @@ on_known_searched (GObject      *source,
   server = tidings_imap_client_uid_search_finish (fs->client, result, &error);
   if (!check (task, error))
     return;
-  if (!remove_missing (fs, server, 1, fs->uidnext, &error))
+  if (!_tidings_imap_fs_remove_missing (fs, server, 1, fs->uidnext, &error))
     {
       fail (task, error);
       return;
@@ -681,7 +388,7 @@ on_flags_fetched (GObject      *source,
   tidings_imap_client_uid_fetch_finish (fs->client, result, &error);
   if (!check (task, error))
     return;
-  if (!commit_tx (fs, &error))
+  if (!_tidings_imap_fs_flush (fs, FALSE, &error))
     {
       fail (task, error);
       return;
@@ -690,7 +397,7 @@ on_flags_fetched (GObject      *source,
     {
       if (fs->run_last != 0)
         tidings_imap_sequence_set_add_range (fs->server_uids, fs->run_first, fs->run_last);
-      if (!remove_missing (fs, fs->server_uids, 1, fs->uidnext, &error))
+      if (!_tidings_imap_fs_remove_missing (fs, fs->server_uids, 1, fs->uidnext, &error))
         {
           fail (task, error);
           return;
@@ -755,11 +462,14 @@ on_selected (GObject      *source,
   if (fs->uidvalidity != fs->info->uidvalidity)
     {
       /* A new mailbox under the old name: nothing we hold is valid. */
-      if (!ensure_tx (fs, &error)
+      g_autoptr(TidingsStoreTransaction) tx = tidings_store_transaction_begin (fs->store, &error);
+
+      g_array_set_size (fs->pending, 0);
+      if (tx == NULL
           || (fs->uidvalidity != 0 && !tidings_store_clear_folder (fs->store, fs->folder->id, &error))
           || !tidings_store_set_folder_sync_state (fs->store, fs->folder->id,
                                                    fs->info->uidvalidity, 0, 0, &error)
-          || !commit_tx (fs, &error))
+          || !tidings_store_transaction_commit (tx, &error))
         {
           fail (task, error);
           return;
@@ -805,6 +515,8 @@ tidings_imap_folder_sync_async (TidingsStore                 *store,
   if (hooks != NULL)
     fs->hooks = *hooks;
   fs->events = g_array_new (FALSE, FALSE, sizeof (Event));
+  fs->pending = g_array_new (FALSE, FALSE, sizeof (Pending));
+  g_array_set_clear_func (fs->pending, (GDestroyNotify) _tidings_imap_fs_pending_clear);
   g_task_set_task_data (task, fs, (GDestroyNotify) folder_sync_free);
 
   fs->folder = tidings_store_get_folder (store, folder_id, &error);
@@ -823,12 +535,6 @@ tidings_imap_folder_sync_async (TidingsStore                 *store,
   fs->vanished_handler = g_signal_connect (client, "vanished", G_CALLBACK (on_vanished), fs);
   fs->fetch_handler = g_signal_connect (client, "fetch", G_CALLBACK (on_fetch), fs);
 
-  /* QRESYNC's changes arrive during SELECT: one transaction for them. */
-  if (!ensure_tx (fs, &error))
-    {
-      fail (task, error);
-      return;
-    }
   params.uidvalidity = fs->uidvalidity;
   params.modseq = fs->modseq;
   tidings_imap_client_select_async (client, fs->folder->path, FALSE,

@@ -60,7 +60,7 @@ typedef struct
   gpointer                    user_data;
 } TidingsImapSyncHooks;
 
-#define TIDINGS_IMAP_FOLDER_SYNC_DEFAULT_BATCH 1000
+#define TIDINGS_IMAP_FOLDER_SYNC_DEFAULT_BATCH 2000
 
 void     tidings_imap_folder_sync_async  (TidingsStore                 *store,
                                           TidingsImapClient            *client,

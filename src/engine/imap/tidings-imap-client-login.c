@@ -224,6 +224,7 @@ tidings_imap_client_start_greeting (TidingsImapClient *self)
 {
   g_set_object (&self->reader, tidings_connection_get_reader (self->connection));
   g_set_object (&self->writer, tidings_connection_get_writer (self->connection));
+  self->read_timeout = tidings_reader_get_timeout (self->reader);
   self->greeting_pending = TRUE;
   tidings_imap_client_resume_io (self);
 }
@@ -387,13 +388,15 @@ static void
 compress_when_drained (TidingsImapClient *self)
 {
   GError *error = NULL;
-  GTask *task = g_object_get_data (G_OBJECT (self), "tidings-compress-task");
+  GTask *task = g_steal_pointer (&self->compress_task);
 
-  g_object_steal_data (G_OBJECT (self), "tidings-compress-task");
+  if (task == NULL)
+    return;  /* the session ended meanwhile; the task was told */
   if (!tidings_connection_start_compression (self->connection, &error))
     {
-      tidings_imap_client_fail (self, error);
+      g_task_return_error (task, g_error_copy (error));
       g_object_unref (task);
+      tidings_imap_client_fail (self, error);
       return;
     }
   tidings_imap_client_resume_io (self);
@@ -419,7 +422,7 @@ compress_done (TidingsImapClient   *self,
       step_enable (self, task);  /* no compression, no harm */
       return;
     }
-  g_object_set_data (G_OBJECT (self), "tidings-compress-task", task);
+  self->compress_task = task;
   if (self->writes_pending > 0)
     self->on_writes_drained = compress_when_drained;
   else
@@ -660,6 +663,7 @@ build_login_command (TidingsImapClient  *self,
         }
       command = tidings_imap_client_command_new (self, "LOGIN");
       command->sensitive = TRUE;
+      command->log_text = g_strdup_printf ("LOGIN %s", login->user);
       tidings_imap_command_add_raw (command, " ");
       tidings_imap_command_add_string (command, login->user, strlen (login->user));
       tidings_imap_command_add_raw (command, " ");
@@ -673,6 +677,7 @@ build_login_command (TidingsImapClient  *self,
   command->sensitive = TRUE;
   command->holds_queue = TRUE;
   command->continuation = sasl_continuation;
+  command->log_text = g_strdup_printf ("AUTHENTICATE %s", tidings_sasl_mechanism_to_string (mechanism));
   tidings_imap_command_add_printf (command, " %s", tidings_sasl_mechanism_to_string (mechanism));
   if (tidings_imap_client_has_capability (self, "SASL-IR")
       && tidings_sasl_has_initial_response (login->sasl))
@@ -742,6 +747,7 @@ tidings_imap_client_login_async (TidingsImapClient   *self,
   command->done = login_done;
   command->data = login;
   command->data_free = login_data_free;
+  tidings_imap_command_set_task (command, task);
   tidings_imap_client_submit (self, command);
 }
 

@@ -9,8 +9,6 @@
 #include "tidings-imap-client-private.h"
 #include "tidings-imap-data.h"
 
-#define IDLE_TIMEOUT_MS (31 * 60 * 1000)
-
 /* ---- LIST ------------------------------------------------------------- */
 
 typedef struct
@@ -93,6 +91,7 @@ send_list (TidingsImapClient *self,
   command->done = list_done;
   command->data = list;
   command->data_free = list_data_free;
+  tidings_imap_command_set_task (command, task);
   tidings_imap_client_submit (self, command);
 }
 
@@ -194,6 +193,7 @@ single_command (TidingsImapClient *self,
   command->done = single_done;
   command->data = single;
   command->data_free = single_data_free;
+  tidings_imap_command_set_task (command, task);
   return command;
 }
 
@@ -301,8 +301,10 @@ tidings_imap_client_status_finish (TidingsImapClient  *self,
 
 typedef struct
 {
-  GTask *task;
-  char  *mailbox;
+  GTask    *task;
+  char     *mailbox;
+  gboolean  condstore;  /* SELECT ... (CONDSTORE) enables it (RFC 7162) */
+  gboolean  read_only;  /* EXAMINE */
 } SelectData;
 
 static void
@@ -324,6 +326,7 @@ select_sent (TidingsImapClient  *self,
 
   /* From here on the server talks about the new mailbox. */
   info->name = g_strdup (select->mailbox);
+  info->read_only = select->read_only;  /* until [READ-ONLY] / [READ-WRITE] says */
   info->flags = g_new0 (char *, 1);
   info->permanent_flags = g_new0 (char *, 1);
   g_clear_pointer (&self->selecting, tidings_imap_select_info_free);
@@ -371,6 +374,8 @@ select_done (TidingsImapClient   *self,
       return;
     }
   self->state = TIDINGS_IMAP_CLIENT_STATE_SELECTED;
+  if (select->condstore)
+    self->condstore_enabled = TRUE;
   g_task_return_pointer (select->task, tidings_imap_select_info_copy (self->selected),
                          (GDestroyNotify) tidings_imap_select_info_free);
 }
@@ -398,6 +403,7 @@ tidings_imap_client_select_async (TidingsImapClient              *self,
   select = g_new0 (SelectData, 1);
   select->task = g_object_ref (task);
   select->mailbox = g_strdup (mailbox);
+  select->read_only = read_only;
   command = tidings_imap_client_command_new (self, read_only ? "EXAMINE" : "SELECT");
   tidings_imap_command_add_raw (command, " ");
   tidings_imap_command_add_mailbox (command, mailbox);
@@ -415,13 +421,17 @@ tidings_imap_client_select_async (TidingsImapClient              *self,
     }
   else if (!tidings_imap_client_is_condstore_enabled (self)
            && tidings_imap_client_has_capability (self, "CONDSTORE"))
-    tidings_imap_command_add_raw (command, " (CONDSTORE)");
+    {
+      tidings_imap_command_add_raw (command, " (CONDSTORE)");
+      select->condstore = TRUE;
+    }
   tidings_imap_command_close (command);
   command->sent = select_sent;
   command->untagged = select_untagged;
   command->done = select_done;
   command->data = select;
   command->data_free = select_data_free;
+  tidings_imap_command_set_task (command, task);
   tidings_imap_client_submit (self, command);
 }
 
@@ -499,7 +509,7 @@ send_done (TidingsImapClient  *self,
   if (self->holder == command)
     {
       self->holder = NULL;
-      tidings_imap_client_resume_io (self);
+      tidings_imap_client_kick (self);
     }
 }
 
@@ -513,9 +523,8 @@ idle_continuation (TidingsImapClient   *self,
   if (idle->idling)
     return;
   idle->idling = TRUE;
-  /* Servers may stay silent for 30 minutes while idling. */
-  self->saved_timeout = tidings_reader_get_timeout (self->reader);
-  tidings_reader_set_timeout (self->reader, IDLE_TIMEOUT_MS);
+  /* From the next read on (see ensure_reading). */
+  self->long_timeout = TRUE;
   if (idle->done_wanted)
     send_done (self, command);
 }
@@ -528,8 +537,7 @@ idle_done_hook (TidingsImapClient   *self,
 {
   IdleData *idle = command->data;
 
-  if (idle->idling && self->reader)
-    tidings_reader_set_timeout (self->reader, self->saved_timeout);
+  self->long_timeout = FALSE;
   if (self->idle == command)
     self->idle = NULL;
   if (error)
@@ -538,11 +546,24 @@ idle_done_hook (TidingsImapClient   *self,
     g_task_return_boolean (idle->task, TRUE);
 }
 
+static gboolean
+idle_done_later (gpointer user_data)
+{
+  tidings_imap_client_idle_done (user_data);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 idle_cancelled (GCancellable *cancellable,
                 gpointer      user_data)
 {
-  tidings_imap_client_idle_done (user_data);
+  /* Not from inside the "cancelled" emission: ending the IDLE may free
+   * the handler's data, and disconnecting there would wait for itself. */
+  TidingsImapClient *self = user_data;
+  g_autoptr(GSource) source = g_idle_source_new ();
+
+  g_source_set_callback (source, idle_done_later, g_object_ref (self), g_object_unref);
+  g_source_attach (source, self->context);
 }
 
 void
@@ -581,6 +602,7 @@ tidings_imap_client_idle_async (TidingsImapClient   *self,
   command->done = idle_done_hook;
   command->data = idle;
   command->data_free = idle_data_free;
+  tidings_imap_command_set_task (command, task);
   self->idle = command;
   self->idle_done_sent = FALSE;
   if (cancellable)

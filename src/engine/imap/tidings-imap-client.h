@@ -33,10 +33,38 @@
  *   "fetch"    (TidingsImapFetch *fetch)              unsolicited FETCH
  *   "alert"    (const char *text)                     [ALERT] for people
  *   "closed"   (const GError *error)                  NULL after LOGOUT
+ *                                                     or close()
  *
  * Mailbox names in this API are UTF-8 (TidingsImapMailboxInfo.name); the
  * client encodes them (modified UTF-7, or UTF-8 once UTF8=ACCEPT is
  * enabled).
+ *
+ * How signals and replies are routed (what sync code can rely on):
+ * - SELECT/EXAMINE: EXISTS, FLAGS and the OK codes (UIDVALIDITY, UIDNEXT,
+ *   HIGHESTMODSEQ, PERMANENTFLAGS) go into the returned info, with no
+ *   "exists" signal. With QRESYNC, "vanished" (earlier = TRUE) and "fetch"
+ *   fire for the changes before select_finish() is called.
+ * - UID FETCH: every FETCH reply while it runs goes to its callback, the
+ *   unsolicited ones too (so a UID can come twice, e.g. Dovecot announcing
+ *   a flag change and then answering CHANGEDSINCE); none reaches the
+ *   "fetch" signal. With several UID FETCHes running, a reply goes to the
+ *   first whose set holds its UID. VANISHED (EARLIER) of a CHANGEDSINCE
+ *   VANISHED fetch arrives as "vanished" (earlier = TRUE). An unsolicited
+ *   FETCH may lack UID (fetch->uid == 0, only fetch->seq): servers send
+ *   the UID in every FETCH once QRESYNC is enabled (RFC 7162).
+ * - UID STORE .SILENT: with CONDSTORE the server still reports the new
+ *   MODSEQ of each stored message as a FETCH: it arrives as "fetch".
+ * - UID MOVE / EXPUNGE: the expunges arrive as "expunge" (sequence
+ *   numbers) or, with QRESYNC enabled, "vanished" (earlier = FALSE).
+ * - Between commands a background read (no timeout) delivers unsolicited
+ *   data and notices a BYE or a drop ("closed") at once. It holds only a
+ *   weak reference: dropping the last reference closes the connection
+ *   (without "closed"); call logout or close() to end a session cleanly.
+ * - Cancelling: a command not yet sent is dropped; one already sent runs
+ *   to its end and its result is reported as G_IO_ERROR_CANCELLED.
+ *   Cancelling an IDLE sends DONE.
+ * - A running IDLE holds back commands queued after it until
+ *   idle_done() (or its cancellable) ends it.
  *
  * Errors: TIDINGS_NET_ERROR for the connection (timeouts, TLS,
  * certificates), TIDINGS_IMAP_ERROR for the protocol: _AUTHENTICATION (the

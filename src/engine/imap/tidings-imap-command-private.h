@@ -51,8 +51,11 @@ struct _TidingsImapCommand
   guint                        next_part;
   TidingsImapLiteralMode       literal_mode;
   gboolean                     sensitive;    /* LOGIN: never log, refuse before TLS */
+  char                        *log_text;     /* what a log may show of a sensitive one */
   gboolean                     holds_queue;  /* nothing else is sent until it completes */
   gboolean                     barrier;      /* STARTTLS, COMPRESS: pause I/O on OK */
+  GCancellable                *cancellable;  /* cancelled before sending: dropped */
+  gboolean                     mailbox_command; /* names a mailbox: a NO may mean "none" */
 
   TidingsImapUntaggedHook      untagged;
   TidingsImapContinuationHook  continuation;
@@ -77,7 +80,8 @@ void                tidings_imap_command_add_printf   (TidingsImapCommand     *c
 void                tidings_imap_command_add_string   (TidingsImapCommand     *command,
                                                        const char             *text,
                                                        gsize                   length);
-/* A UTF-8 mailbox name, encoded in modified UTF-7 ("INBOX" kept). */
+/* A UTF-8 mailbox name, encoded in modified UTF-7 ("INBOX" kept); marks
+ * the command as one about a mailbox. */
 void                tidings_imap_command_add_mailbox  (TidingsImapCommand     *command,
                                                        const char             *utf8);
 void                tidings_imap_command_add_literal  (TidingsImapCommand     *command,

@@ -40,6 +40,8 @@ tidings_imap_command_free (TidingsImapCommand *command)
     command->data_free (command->data);
   g_free (command->tag);
   g_free (command->name);
+  g_free (command->log_text);
+  g_clear_object (&command->cancellable);
   g_free (command);
 }
 
@@ -178,6 +180,7 @@ tidings_imap_command_add_mailbox (TidingsImapCommand *command,
 {
   g_autofree char *encoded = NULL;
 
+  command->mailbox_command = TRUE;
   if (g_ascii_strcasecmp (utf8, "INBOX") == 0)
     {
       tidings_imap_command_add_raw (command, "INBOX");

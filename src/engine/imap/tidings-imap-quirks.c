@@ -47,6 +47,20 @@ tidings_imap_quirks_detect_id (GHashTable *server_id)
   return quirks;
 }
 
+gboolean
+tidings_imap_quirks_is_nonexistent_text (const char *text)
+{
+  static const char *const phrases[] = {
+    "doesn't exist", "does not exist", "no such mailbox", "no such folder",
+    "unknown mailbox", "mailbox not found", "folder not found", "nonexistent",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (phrases); i++)
+    if (contains_ci (text, phrases[i]))
+      return TRUE;
+  return FALSE;
+}
+
 char *
 tidings_imap_quirks_to_string (TidingsImapQuirks quirks)
 {

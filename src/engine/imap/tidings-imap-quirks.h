@@ -33,6 +33,10 @@ TidingsImapQuirks tidings_imap_quirks_detect      (const char              *gree
                                                    TidingsImapCapabilities *caps);
 /* From the server's ID reply (lower-case keys). */
 TidingsImapQuirks tidings_imap_quirks_detect_id   (GHashTable              *server_id);
+/* Whether a NO without [NONEXISTENT] / [TRYCREATE] says in words that the
+ * mailbox does not exist (Dovecot 2.3 answers SELECT of a missing folder
+ * with "NO Mailbox doesn't exist: X"; other servers word it similarly). */
+gboolean          tidings_imap_quirks_is_nonexistent_text (const char *text);
 /* "list-no-return id-required" for logs and tests. */
 char             *tidings_imap_quirks_to_string   (TidingsImapQuirks        quirks);
 

@@ -145,6 +145,14 @@ test_kill (void)
   kill_then_resync (NULL);
 }
 
+/* The resync after the kill without QRESYNC or CONDSTORE: UID and flag
+ * comparison only. */
+static void
+test_kill_plain (void)
+{
+  kill_then_resync ("condstore");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -152,5 +160,6 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
   tidings_engine_init ();
   g_test_add_func ("/imap-sync/kill-9", test_kill);
+  g_test_add_func ("/imap-sync/kill-9-plain", test_kill_plain);
   return g_test_run ();
 }

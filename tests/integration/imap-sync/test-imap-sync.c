@@ -12,6 +12,7 @@
 
 #include <glib/gstdio.h>
 
+#include "imap/tidings-imap-error.h"
 #include "imap-sync-util.h"
 #include "tidings-engine.h"
 
@@ -488,7 +489,10 @@ typedef struct
 {
   gboolean online;
   gboolean got_new;
+  gboolean got_changed;
+  gboolean got_vanished;
   gint64   when;
+  guint    uid;
 } PushWait;
 
 static void
@@ -516,6 +520,17 @@ on_push_event (TidingsImapAccount *account,
   if (g_str_equal (kind, "new") && !p->got_new)
     {
       p->got_new = TRUE;
+      p->uid = uid;
+      p->when = g_get_monotonic_time ();
+    }
+  else if (g_str_equal (kind, "changed") && uid == p->uid && p->uid != 0)
+    {
+      p->got_changed = TRUE;
+      p->when = g_get_monotonic_time ();
+    }
+  else if (g_str_equal (kind, "vanished") && uid == p->uid && p->uid != 0)
+    {
+      p->got_vanished = TRUE;
       p->when = g_get_monotonic_time ();
     }
 }
@@ -548,12 +563,213 @@ test_idle_push (void)
   g_assert_cmpint (p.when - sent, <=, 2 * G_USEC_PER_SEC);
   g_assert_cmpint (find_by_subject (&f, "Pushed"), >, 0);
 
+  /* Another device flags it, then deletes it: both reach us by IDLE. */
+  {
+    g_autofree char *uid = g_strdup_printf ("%u", p.uid);
+
+    sent = g_get_monotonic_time ();
+    g_free (doveadm (&f, "flags", "add", "-u", USER, "\\Flagged", "mailbox", "INBOX", "uid", uid, NULL));
+    g_assert_true (sync_test_wait (&p.got_changed, 5000));
+    g_test_message ("IDLE: flag change to store event in %.0f ms", (p.when - sent) / 1000.0);
+    g_assert_cmpint (p.when - sent, <=, 2 * G_USEC_PER_SEC);
+
+    sent = g_get_monotonic_time ();
+    g_free (doveadm (&f, "expunge", "-u", USER, "mailbox", "INBOX", "uid", uid, NULL));
+    g_assert_true (sync_test_wait (&p.got_vanished, 5000));
+    g_test_message ("IDLE: expunge to store event in %.0f ms", (p.when - sent) / 1000.0);
+    g_assert_cmpint (p.when - sent, <=, 2 * G_USEC_PER_SEC);
+    g_assert_cmpint (find_by_subject (&f, "Pushed"), ==, 0);
+  }
+  g_assert_cmpuint (sync_test_assert_equal (f.store, f.bed, USER, f.account_id, "INBOX"), ==, 20);
+
   tidings_imap_account_stop (f.account);
   g_assert_false (tidings_imap_account_is_started (f.account));
   /* Let cancelled jobs finish before the account goes. */
   settled = FALSE;
   sync_test_wait (&settled, 300);
   fixture_close (&f);
+}
+
+/* Reconnect after the server went away ----------------------------------------- */
+
+typedef struct
+{
+  TidingsImapAccountState last;
+  gboolean                went_down;
+  gboolean                back_online;
+  gboolean                got_new;
+} ReconnectWait;
+
+static void
+on_reconnect_state (TidingsImapAccount      *account,
+                    TidingsImapAccountState  state,
+                    const char              *message,
+                    gpointer                 user_data)
+{
+  ReconnectWait *r = user_data;
+
+  r->last = state;
+  if (state != TIDINGS_IMAP_ACCOUNT_ONLINE)
+    r->went_down = TRUE;
+  else if (r->went_down)
+    r->back_online = TRUE;
+}
+
+static void
+on_reconnect_event (TidingsImapAccount *account,
+                    const char         *kind,
+                    gint64              folder_id,
+                    gint64              message_id,
+                    guint               uid,
+                    gpointer            user_data)
+{
+  if (g_str_equal (kind, "new"))
+    ((ReconnectWait *) user_data)->got_new = TRUE;
+}
+
+static void
+test_reconnect (void)
+{
+  Fixture f = { 0, };
+  ReconnectWait r = { 0, };
+  PushWait p = { 0, };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) message = NULL;
+  gboolean settled = FALSE;
+
+  fixture_open (&f, 0);
+  g_signal_connect (f.account, "state-changed", G_CALLBACK (on_state), &p);
+  tidings_imap_account_start (f.account);
+  g_assert_true (sync_test_wait (&p.online, 10000));
+  sync_test_wait (&settled, 1000);
+
+  g_signal_connect (f.account, "state-changed", G_CALLBACK (on_reconnect_state), &r);
+  g_assert_true (tidings_testbed_stop_servers (f.bed, "mail", TRUE, &error));
+  g_assert_no_error (error);
+  g_assert_true (sync_test_wait (&r.went_down, 5000));
+  g_assert_cmpint (r.last, !=, TIDINGS_IMAP_ACCOUNT_ONLINE);
+  g_assert_true (tidings_testbed_start_servers (f.bed, "mail", &error));
+  g_assert_no_error (error);
+  /* Backoff starts at 1 s. */
+  g_assert_true (sync_test_wait (&r.back_online, 10000));
+
+  settled = FALSE;
+  sync_test_wait (&settled, 1000);
+  g_signal_connect (f.account, "message-event", G_CALLBACK (on_reconnect_event), &r);
+  message = sync_test_message ("After the outage", "x", g_get_real_time () / G_USEC_PER_SEC);
+  g_assert_true (tidings_testbed_lmtp_deliver (f.bed, USER, message, &error));
+  g_assert_no_error (error);
+  g_assert_true (sync_test_wait (&r.got_new, 5000));
+
+  tidings_imap_account_stop (f.account);
+  settled = FALSE;
+  sync_test_wait (&settled, 300);
+  fixture_close (&f);
+}
+
+/* Other folders: STATUS on a timer ------------------------------------------------ */
+
+typedef struct
+{
+  gint64   folder_id;
+  gboolean got_new;
+} StatusWait;
+
+static void
+on_status_event (TidingsImapAccount *account,
+                 const char         *kind,
+                 gint64              folder_id,
+                 gint64              message_id,
+                 guint               uid,
+                 gpointer            user_data)
+{
+  StatusWait *w = user_data;
+
+  if (g_str_equal (kind, "new") && folder_id == w->folder_id)
+    w->got_new = TRUE;
+}
+
+static void
+test_status_check (void)
+{
+  Fixture f = { 0, };
+  PushWait p = { 0, };
+  StatusWait w = { 0, };
+  g_autoptr(GError) error = NULL;
+  gboolean settled = FALSE;
+
+  fixture_open (&f, 0);
+  tidings_imap_account_set_intervals (f.account, 1, 60, 1500);
+  g_signal_connect (f.account, "state-changed", G_CALLBACK (on_state), &p);
+  tidings_imap_account_start (f.account);
+  g_assert_true (sync_test_wait (&p.online, 10000));
+  sync_test_wait (&settled, 1500);
+  g_assert_true (tidings_store_find_folder (f.store, f.account_id, "Archive", &w.folder_id, &error));
+  g_assert_cmpint (w.folder_id, >, 0);
+
+  g_signal_connect (f.account, "message-event", G_CALLBACK (on_status_event), &w);
+  inject (&f, "Archive", "Filed elsewhere", "by another device", g_get_real_time () / G_USEC_PER_SEC);
+  g_assert_true (sync_test_wait (&w.got_new, 5000));
+  g_assert_cmpuint (sync_test_assert_equal (f.store, f.bed, USER, f.account_id, "Archive"), ==, 1);
+
+  tidings_imap_account_stop (f.account);
+  settled = FALSE;
+  sync_test_wait (&settled, 300);
+  fixture_close (&f);
+}
+
+/* A password the server refuses ---------------------------------------------------- */
+
+static void
+on_error_state (TidingsImapAccount      *account,
+                TidingsImapAccountState  state,
+                const char              *message,
+                gpointer                 user_data)
+{
+  if (state == TIDINGS_IMAP_ACCOUNT_ERROR)
+    {
+      g_free (*(char **) user_data);
+      *(char **) user_data = g_strdup (message);
+    }
+}
+
+static void
+test_wrong_password (void)
+{
+  g_autoptr(TidingsTestbed) bed = tidings_testbed_get_or_skip ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *data_dir = g_dir_make_tmp ("imap-sync-XXXXXX", &error);
+  g_autoptr(TidingsStore) store = tidings_store_open (data_dir, &error);
+  g_autoptr(TidingsStoreAccount) account = NULL;
+  g_autoptr(TidingsImapAccount) imap = NULL;
+  g_autofree char *message = NULL;
+  gint64 id;
+
+  g_assert_no_error (error);
+  id = sync_test_add_account (store, bed, USER, 0);
+  account = tidings_store_get_account (store, id, &error);
+  g_assert_no_error (error);
+  {
+    char *wrong = g_strdup_printf ("{\"incoming\": {\"host\": \"%s\", \"port\": %u, \"security\": \"tls\","
+                                   " \"user\": \"%s\", \"password_command\": \"echo wrong\"}}",
+                                   bed->host, bed->imaps_port, USER);
+
+    g_free (account->settings);
+    account->settings = wrong;
+  }
+  g_assert_true (tidings_store_update_account (store, account, &error));
+  g_assert_no_error (error);
+  imap = tidings_imap_account_new (store, id, &error);
+  g_assert_no_error (error);
+  g_signal_connect (imap, "state-changed", G_CALLBACK (on_error_state), &message);
+  g_assert_false (sync_test_run (imap, NULL, TIDINGS_IMAP_SYNC_NONE, NULL, &error));
+  g_assert_error (error, TIDINGS_IMAP_ERROR, TIDINGS_IMAP_ERROR_AUTHENTICATION);
+  g_assert_nonnull (message);
+  g_test_message ("state message: %s", message);
+  g_assert_nonnull (strstr (message, "rejected the password"));
+  g_clear_object (&imap);
+  g_clear_object (&store);
+  rm_rf (data_dir);
 }
 
 int
@@ -571,5 +787,8 @@ main (int   argc,
   g_test_add_func ("/imap-sync/bodies", test_bodies);
   g_test_add_func ("/imap-sync/fetch-body-search", test_fetch_body_and_search);
   g_test_add_func ("/imap-sync/idle-push", test_idle_push);
+  g_test_add_func ("/imap-sync/reconnect", test_reconnect);
+  g_test_add_func ("/imap-sync/status-check", test_status_check);
+  g_test_add_func ("/imap-sync/wrong-password", test_wrong_password);
   return g_test_run ();
 }
