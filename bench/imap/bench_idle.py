@@ -171,6 +171,8 @@ def idle_rounds(bench, user, watch_cli, rounds):
             except subprocess.TimeoutExpired:
                 proc.kill()
                 proc.wait()
+            with open(os.path.join(bench.work, 'watch.stdout'), 'w') as f:
+                f.write('\n'.join(seen) + '\n')
         raw.close()
     res.update(rounds=rounds, lmtp_median_s=statistics.median(lmtp),
                raw_median_s=statistics.median(lat_raw), raw_max_s=max(lat_raw),
