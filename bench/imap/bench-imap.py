@@ -170,10 +170,13 @@ class Bench:
         floor_runs()
         res = {'count': n, 'cold_fetch_s': cold}
         tid = None
-        if self.tidings_ready():
-            t = self.cli('alice')
-            # A header sync: no bodies for offline reading (none of the
-            # generated messages is recent anyway).
+        # Floors and Tidings interleaved, each the best of its runs: the
+        # server and the machine drift (load, Dovecot's cache file).
+        runs = []
+        for i in range(self.args.p1_runs if self.tidings_ready() else 0):
+            # The first data dir stays for P3.  A header sync: no bodies for
+            # offline reading (none of the generated messages is recent).
+            t = self.cli('alice' if i == 0 else f'alice-{i + 1}')
             t.account_add('alice', user[0], user[1], self.host, self.port, self.sha,
                           offline_days=0)
             r, acc = t.sync_json('alice', '--folder', 'INBOX')
@@ -182,12 +185,15 @@ class Bench:
                 raise BenchError(f'P1: the store has {total} messages in INBOX, the server {n}')
             if int(acc.get('new', n)) != n:
                 raise BenchError(f'P1: sync --json says new={acc.get("new")}, expected {n}')
-            tid = r
-            res.update(tidings_s=r.wall, tidings_elapsed_ms=acc.get('elapsed_ms'),
-                       tidings_rss_mb=r.maxrss_kb / 1024,
+            runs.append((r, acc))
+            floor_runs()
+        if runs:
+            tid, acc = min(runs, key=lambda x: x[0].wall)
+            res.update(tidings_s=tid.wall, tidings_elapsed_ms=acc.get('elapsed_ms'),
+                       tidings_runs_s=[x[0].wall for x in runs],
+                       tidings_rss_mb=max(x[0].maxrss_kb for x in runs) / 1024,
                        tidings_bytes_received=acc.get('bytes_received'),
                        tidings_bytes_sent=acc.get('bytes_sent'))
-            floor_runs()   # once more after: the best of two, against drift
         for comp in (True, False):
             best = min(floors[comp], key=lambda f: f[0])
             key = 'floor' if comp else 'floor_plain'
@@ -199,7 +205,8 @@ class Bench:
         if tid:
             rx = res['tidings_bytes_received']
             log(f'  tidings-cli sync --folder INBOX: {fmt_s(tid.wall)} '
-                f'(its elapsed_ms {res["tidings_elapsed_ms"]}, '
+                f'(runs: {", ".join(fmt_s(x) for x in res["tidings_runs_s"])}; '
+                f'its elapsed_ms {res["tidings_elapsed_ms"]}, '
                 f'{(rx or 0) / MB:.1f} MB received), peak RSS {res["tidings_rss_mb"]:.1f} MB '
                 f'(goal <= 64 MB)')
             res['ratio'] = tid.wall / res['floor_s']
@@ -354,6 +361,21 @@ class Bench:
             lmtp.sendmail('bench@example.test', [user[0]], raw)
 
 
+def bed_running():
+    """Whether the environment names a bed whose IMAPS port answers."""
+    import socket
+    e = os.environ
+    d = e.get('TIDINGS_TESTBED_DIR')
+    if not d or not os.path.exists(os.path.join(d, 'testbed.json')):
+        return False
+    try:
+        socket.create_connection((e['TIDINGS_TEST_HOST'], int(e['TIDINGS_TEST_IMAPS_PORT'])),
+                                 timeout=5).close()
+        return True
+    except (KeyError, ValueError, OSError):
+        return False
+
+
 def ratio_line(bench):
     parts = []
     for key, value, goal, unit in bench.ratios:
@@ -374,6 +396,7 @@ def main(argv):
     ap.add_argument('--bodies-count', type=int, default=10000, help='P2 INBOX size')
     ap.add_argument('--idle-rounds', type=int, default=10)
     ap.add_argument('--resync-runs', type=int, default=5)
+    ap.add_argument('--p1-runs', type=int, default=2, help='initial syncs (fresh data dirs)')
     ap.add_argument('--only', default='P1,P3,P2,P8')
     ap.add_argument('--work-dir')
     ap.add_argument('--keep', action='store_true', help='keep the work dir')
@@ -383,7 +406,10 @@ def main(argv):
     if shutil.which(args.cli):
         args.cli = os.path.abspath(shutil.which(args.cli))
 
-    if not os.environ.get('TIDINGS_TESTBED_DIR'):
+    if not bed_running():
+        # No bed (or a stale environment): run under one of our own.
+        for k in [k for k in os.environ if k.startswith(('TIDINGS_TEST_', 'TIDINGS_TESTBED_'))]:
+            del os.environ[k]
         bed = os.path.join(args.fixtures, 'testbed.py')
         os.execv(bed, [bed, 'run', '--', '/usr/bin/python3', os.path.abspath(__file__), *argv])
 
