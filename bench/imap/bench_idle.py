@@ -59,7 +59,12 @@ def _wait_line(q, token, deadline, seen):
 
 
 class RawIdler(threading.Thread):
-    """A raw IDLE connection on INBOX, timestamping every EXISTS."""
+    """The floor: a minimal client IDLE on INBOX that, like any client
+    showing new mail, leaves IDLE on EXISTS, fetches the new messages'
+    UID and ENVELOPE, and IDLEs again; timestamped when the FETCH is done.
+    (Dovecot sends EXISTS to a client that stays in IDLE sooner when the
+    previous notification is recent: re-entering IDLE makes the rounds
+    alike for both clients.)"""
 
     def __init__(self, bench, user):
         super().__init__(daemon=True)
@@ -72,10 +77,15 @@ class RawIdler(threading.Thread):
 
     def run(self):
         try:
+            known = self.exists
             while not self.stop.is_set():
                 n = self.c.idle_wait_exists(time.monotonic() + 0.2)
-                if n is not None:
+                if n is not None and n > known:
+                    self.c.idle_done()
+                    self.c.command(f'FETCH {known + 1}:{n} (UID ENVELOPE)')
                     self.q.put((time.monotonic(), n))
+                    known = n
+                    self.c.idle_start()
         except Exception as e:  # reported by the main thread
             self.error = e
             self.q.put((time.monotonic(), None))
