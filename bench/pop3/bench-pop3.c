@@ -265,7 +265,7 @@ main (int argc, char *argv[])
     total_bytes = (guint64) bytes;
     g_clear_error (&error);
   }
-  size = g_format_size (total_bytes);
+  size = g_strdup_printf ("%.1f MB", total_bytes / 1e6);
   g_print ("P4: %d messages, %s, POP3S, delete after download\n", count, size);
 
   t_floor = run_floor ();

@@ -12,6 +12,7 @@
 #include "account/tidings-credentials.h"
 #include "account/tidings-imap-account.h"
 #include "account/tidings-pop3-download.h"
+#include "account/tidings-pop3-scheduler.h"
 #include "net/tidings-net.h"
 
 void
@@ -394,52 +395,29 @@ quit_cb (gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
-typedef struct
-{
-  TidingsPop3Download *download;
-  char                *name;
-  guint                minutes;
-  gboolean             running;
-} Pop3Watch;
-
 static void
-pop3_watch_free (Pop3Watch *w)
+free_name (gpointer  data,
+           GClosure *closure)
 {
-  g_object_unref (w->download);
-  g_free (w->name);
-  g_free (w);
+  g_free (data);
 }
 
 static void
-pop3_check_done_cb (GObject      *source,
-                    GAsyncResult *result,
-                    gpointer      user_data)
+pop3_check_finished_cb (TidingsPop3Scheduler *scheduler,
+                        const GError         *error,
+                        TidingsPop3Download  *download,
+                        gpointer              user_data)
 {
-  Pop3Watch *w = user_data;
-  g_autoptr(GError) error = NULL;
+  const char *name = user_data;
+  guint n = download != NULL ? tidings_pop3_download_get_n_downloaded (download) : 0;
 
-  w->running = FALSE;
-  if (!tidings_pop3_download_run_finish (w->download, result, &error))
-    fprintf (stderr, "%s: %s\n", w->name, error->message);
-  else if (tidings_pop3_download_get_n_downloaded (w->download) > 0)
+  if (error != NULL)
+    fprintf (stderr, "%s: %s\n", name, error->message);
+  else if (n > 0)
     {
-      printf ("new %s %u\n", w->name, tidings_pop3_download_get_n_downloaded (w->download));
+      printf ("new %s %u\n", name, n);
       fflush (stdout);
     }
-}
-
-static gboolean
-pop3_check_cb (gpointer user_data)
-{
-  Pop3Watch *w = user_data;
-
-  /* Never two checks of one account at once. */
-  if (!w->running)
-    {
-      w->running = TRUE;
-      tidings_pop3_download_run_async (w->download, NULL, pop3_check_done_cb, w);
-    }
-  return G_SOURCE_CONTINUE;
 }
 
 int
@@ -450,7 +428,7 @@ tidings_cli_cmd_watch (TidingsCli  *cli,
   Watch watch = { cli, NULL, TIDINGS_CLI_EXIT_OK };
   g_autoptr(GPtrArray) accounts = NULL;
   g_autoptr(GPtrArray) imaps = g_ptr_array_new_with_free_func (g_object_unref);
-  g_autoptr(GPtrArray) pop3s = g_ptr_array_new_with_free_func ((GDestroyNotify) pop3_watch_free);
+  g_autoptr(GPtrArray) pop3s = g_ptr_array_new_with_free_func (g_object_unref);
   g_autoptr(GError) error = NULL;
   guint sigint, sigterm;
 
@@ -485,20 +463,17 @@ tidings_cli_cmd_watch (TidingsCli  *cli,
       else
         {
           g_autoptr(TidingsAccountSettings) settings = tidings_account_settings_from_json (account->settings, NULL);
-          Pop3Watch *w = g_new0 (Pop3Watch, 1);
+          g_autoptr(TidingsPop3Download) download = tidings_cli_new_pop3_download (cli, account, &error);
+          TidingsPop3Scheduler *scheduler;
 
-          w->download = tidings_cli_new_pop3_download (cli, account, &error);
-          if (w->download == NULL)
-            {
-              g_free (w);
-              return tidings_cli_fail_connection (account->name, error);
-            }
-          w->name = g_strdup (account->name);
-          w->minutes = settings != NULL ? settings->pop3_check_minutes : 10;
-          g_ptr_array_add (pop3s, w);
-          pop3_check_cb (w);
-          if (w->minutes > 0)
-            g_timeout_add_seconds (w->minutes * 60, pop3_check_cb, w);
+          if (download == NULL)
+            return tidings_cli_fail_connection (account->name, error);
+          scheduler = tidings_pop3_scheduler_new (download, settings != NULL ? settings->pop3_check_minutes
+                                                                             : TIDINGS_ACCOUNT_DEFAULT_POP3_CHECK_MINUTES);
+          g_signal_connect_data (scheduler, "check-finished", G_CALLBACK (pop3_check_finished_cb),
+                                 g_strdup (account->name), free_name, 0);
+          g_ptr_array_add (pop3s, scheduler);
+          tidings_pop3_scheduler_start (scheduler);
         }
     }
 
@@ -511,7 +486,7 @@ tidings_cli_cmd_watch (TidingsCli  *cli,
   for (guint i = 0; i < imaps->len; i++)
     tidings_imap_account_stop (g_ptr_array_index (imaps, i));
   for (guint i = 0; i < pop3s->len; i++)
-    g_source_remove_by_user_data (g_ptr_array_index (pop3s, i));
+    tidings_pop3_scheduler_stop (g_ptr_array_index (pop3s, i));
   g_main_loop_unref (watch.loop);
   return watch.status;
 }

@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* tidings-engine.h: the one public header of libtidings-engine.
- * The app and the CLI include only this. */
+ * The app and the CLI include only this (and the module headers it names). */
 #pragma once
 
 #include <glib.h>
 #include <gio/gio.h>
+
+#include "tidings-engine-thread.h"
 
 G_BEGIN_DECLS
 

@@ -163,10 +163,28 @@ class MailCliTest(unittest.TestCase):
             self.assertTrue(line.startswith("new INBOX "), line)
             self.assertIn("pushed by lmtp", line)
             print(f"# IDLE push: {time.monotonic() - start:.2f} s from LMTP to the line", file=sys.stderr)
+
+            # A second device (another data dir) flags it: the watcher hears.
+            other = tempfile.mkdtemp(dir=self.dir)
+            mine, self.dir = self.dir, other
+            try:
+                self.add_imap("Phone", user)
+                run("sync", "Phone", data_dir=other)
+                theirs = self.rows("INBOX")["pushed by lmtp"]["id"]
+                run("flag", str(theirs), "+flagged", data_dir=other)
+            finally:
+                self.dir = mine
+            start = time.monotonic()
+            while time.monotonic() < start + 15:
+                line = proc.stdout.readline().decode()
+                if line.startswith("changed "):
+                    break
+            self.assertTrue(line.startswith("changed INBOX "), line)
+            self.assertIn("pushed by lmtp", line)
         finally:
             proc.terminate()
             proc.wait(timeout=20)
-        self.assertIn("pushed by lmtp", self.rows("INBOX"))
+        self.assertTrue(self.rows("INBOX")["pushed by lmtp"]["flagged"])
 
     def test_errors_speak_to_people(self):
         user = "carol@example.test"

@@ -312,12 +312,42 @@ on_inbox_synced (GObject      *source,
   g_object_unref (self);
 }
 
+/* Queued user actions go out first (on the work connection, so no op is
+ * ever replayed twice at once); otherwise this pass would put the server's
+ * old flags back in the store until the replay ran. */
+static gboolean
+replay_first (TidingsImapAccount *self)
+{
+  g_autoptr(TidingsStoreOperation) op = NULL;
+
+  if (self->idle_replayed)
+    {
+      self->idle_replayed = FALSE;
+      return FALSE;
+    }
+  if (!tidings_store_peek_operation (self->store, self->account_id, &op, NULL) || op == NULL)
+    return FALSE;
+  self->idle_busy = TRUE;
+  self->idle_replayed = TRUE;
+  _tidings_imap_account_queue_replay (self);
+  return TRUE;
+}
+
+void
+_tidings_imap_account_idle_sync_inbox (TidingsImapAccount *self)
+{
+  self->idle_busy = FALSE;
+  idle_sync_inbox (self);
+}
+
 static void
 idle_sync_inbox (TidingsImapAccount *self)
 {
   TidingsImapSyncHooks hooks = _tidings_imap_account_hooks (self);
 
   if (self->idle == NULL || !self->started)
+    return;
+  if (replay_first (self))
     return;
   self->idle_news = FALSE;
   self->idle_busy = TRUE;

@@ -48,6 +48,7 @@ struct _TidingsImapAccount
   gint64                     inbox_id;
   gboolean                   idle_news;
   gboolean                   idle_busy;       /* syncing INBOX on the idle client */
+  gboolean                   idle_replayed;   /* queued ops went out before this INBOX pass */
   guint                      idle_renew_source;
   guint                      idle_news_source;
   guint                      status_source;
@@ -96,5 +97,8 @@ void  _tidings_imap_account_queue_replay    (TidingsImapAccount      *self);
 
 /* tidings-imap-account-online.c */
 void  _tidings_imap_account_online_stop     (TidingsImapAccount      *self);
+
+/* The INBOX pass of the IDLE connection (after IDLE news), -online.c. */
+void _tidings_imap_account_idle_sync_inbox (TidingsImapAccount *self);
 
 G_END_DECLS

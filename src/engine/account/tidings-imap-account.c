@@ -437,11 +437,15 @@ on_kick_done (GObject      *source,
               GAsyncResult *result,
               gpointer      user_data)
 {
+  TidingsImapAccount *self = TIDINGS_IMAP_ACCOUNT (source);
   g_autoptr(GError) error = NULL;
 
   if (!g_task_propagate_boolean (G_TASK (result), &error)
       && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     g_debug ("Replay failed: %s", error->message);
+  /* An INBOX pass of the IDLE connection was waiting for this replay. */
+  if (self->idle_replayed && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    _tidings_imap_account_idle_sync_inbox (self);
 }
 
 void

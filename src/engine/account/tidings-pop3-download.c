@@ -7,8 +7,8 @@
 
 #include "pop3/tidings-pop3-client.h"
 #include "tidings-ingest.h"
-#include "tidings-pop3-download.h"
-#include "tidings-pop3-folders.h"
+#include "tidings-pop3-download-private.h"
+#include "tidings-credentials.h"
 
 /* Prefix of the identity of a message on a server without UIDL. */
 #define HEADER_HASH_PREFIX "tidings-hdr:"
@@ -19,35 +19,6 @@
  * was downloaded and not committed, and never DELE'd: it comes again. */
 #define BATCH_MESSAGES 50
 #define BATCH_BYTES (8 * 1024 * 1024)
-
-struct _TidingsPop3Download
-{
-  GObject                 parent_instance;
-
-  TidingsStore           *store;
-  gint64                  account_id;
-  char                   *host;
-  guint16                 port;
-  TidingsSecurity         security;
-  char                   *user;
-  char                   *password;
-  TidingsPop3LeavePolicy  leave;
-  guint                   leave_days;
-  guint64                 headers_only_above;
-  GTlsDatabase           *database;
-  TidingsPop3ProgressFunc progress;
-  gpointer                progress_data;
-  GDestroyNotify          progress_destroy;
-  gint64                  now;
-  gboolean                running;
-
-  guint                   n_downloaded;
-  guint                   n_deleted;
-  guint                   n_on_server;
-  gboolean                limits_apply;
-  gint                    login_delay;
-  gint                    expire;
-};
 
 G_DEFINE_FINAL_TYPE (TidingsPop3Download, tidings_pop3_download, G_TYPE_OBJECT)
 
@@ -182,33 +153,6 @@ tidings_pop3_download_get_expire (TidingsPop3Download *self)
 
 /* One check (or one fetch of a full message) -------------------------------- */
 
-typedef struct
-{
-  gboolean            fetch;          /* fetch_full, not a check */
-  gint64              fetch_message_id;
-  char               *fetch_uidl;
-  TidingsPop3Client  *client;
-  GArray             *entries;        /* TidingsPop3Entry */
-  guint               cursor;
-  TidingsPop3Folders  folders;
-  TidingsPop3Plan    *plan;
-  gint64              now;
-  guint               total;
-  guint               done;
-  gboolean            current_headers_only;
-  guint               current_index;
-  /* Where the time goes (TIDINGS_DEBUG / G_MESSAGES_DEBUG): microseconds. */
-  gint64              started;
-  gint64              t_wait;       /* from RETR sent to the message read */
-  gint64              t_parse;
-  gint64              t_store;
-  gint64              mark;
-  /* Downloaded, not committed yet (bounded by the BATCH_ limits). */
-  GPtrArray          *pending;       /* TidingsStoreMessage */
-  gsize               pending_bytes;
-  GArray             *pending_dele;  /* guint msgno: DELE after the commit */
-  guint               dele_cursor;
-} CheckData;
 
 static void
 check_data_free (CheckData *data)
@@ -228,8 +172,8 @@ static gboolean store_batch (TidingsPop3Download *self,
                              CheckData           *data,
                              GError             **error);
 
-static void
-check_fail (GTask  *task,
+void
+_tidings_pop3_download_check_fail (GTask  *task,
             GError *error)
 {
   TidingsPop3Download *self = g_task_get_source_object (task);
@@ -262,7 +206,6 @@ check_fail (GTask  *task,
 static void check_after_listing (GTask *task);
 static void download_next (GTask *task);
 static void delete_next (GTask *task);
-static void fetch_after_listing (GTask *task);
 
 static void
 on_quit (GObject      *source,
@@ -280,7 +223,7 @@ on_quit (GObject      *source,
       /* The deletions of this session did not happen; stored mail is
        * safe and the next check deletes what it should. */
       self->n_deleted = 0;
-      check_fail (task, error);
+      _tidings_pop3_download_check_fail (task, error);
       return;
     }
   g_debug ("POP3 check of %s: %u new of %u in %.2f s: reading %.2f s, parsing %.2f s, storing %.2f s",
@@ -303,8 +246,8 @@ on_quit (GObject      *source,
   g_object_unref (task);
 }
 
-static void
-check_quit (GTask *task)
+void
+_tidings_pop3_download_check_quit (GTask *task)
 {
   CheckData *data = g_task_get_task_data (task);
 
@@ -334,7 +277,7 @@ on_top_for_identity (GObject      *source,
                                  "tell which messages it already downloaded"),
                                tidings_connection_get_host (tidings_pop3_client_get_connection (data->client)));
         }
-      check_fail (task, error);
+      _tidings_pop3_download_check_fail (task, error);
       return;
     }
   {
@@ -349,7 +292,7 @@ on_top_for_identity (GObject      *source,
                                         g_array_index (data->entries, TidingsPop3Entry, data->cursor).msgno,
                                         0, NULL, 0, g_task_get_cancellable (task), on_top_for_identity, task);
   else if (data->fetch)
-    fetch_after_listing (task);
+    _tidings_pop3_download_fetch_after_listing (task);
   else
     check_after_listing (task);
 }
@@ -369,7 +312,7 @@ on_list (GObject      *source,
   sizes = tidings_pop3_client_list_finish (data->client, result, &error);
   if (sizes == NULL)
     {
-      check_fail (task, error);
+      _tidings_pop3_download_check_fail (task, error);
       return;
     }
   if (data->entries == NULL)
@@ -406,7 +349,7 @@ on_list (GObject      *source,
         }
     }
   if (data->fetch)
-    fetch_after_listing (task);
+    _tidings_pop3_download_fetch_after_listing (task);
   else
     check_after_listing (task);
 }
@@ -426,7 +369,7 @@ on_uidl (GObject      *source,
     {
       if (!g_error_matches (error, TIDINGS_POP3_ERROR, TIDINGS_POP3_ERROR_FAILED))
         {
-          check_fail (task, error);
+          _tidings_pop3_download_check_fail (task, error);
           return;
         }
       g_clear_error (&error);
@@ -448,7 +391,7 @@ on_login (GObject      *source,
 
   if (!tidings_pop3_client_login_finish (data->client, result, &error))
     {
-      check_fail (task, error);
+      _tidings_pop3_download_check_fail (task, error);
       return;
     }
   self->login_delay = tidings_pop3_client_get_login_delay (data->client);
@@ -468,33 +411,34 @@ on_connect (GObject      *source,
 
   if (!tidings_pop3_client_connect_finish (data->client, result, &error))
     {
-      check_fail (task, error);
+      _tidings_pop3_download_check_fail (task, error);
       return;
     }
   tidings_pop3_client_login_async (data->client, self->user, self->password, TIDINGS_POP3_AUTH_AUTO,
                                    g_task_get_cancellable (task), on_login, task);
 }
 
-static void
-open_session (GTask *task)
+void
+_tidings_pop3_download_open_session (GTask *task)
 {
   TidingsPop3Download *self = g_task_get_source_object (task);
   CheckData *data = g_task_get_task_data (task);
   g_autoptr(TidingsConnection) conn = NULL;
-  g_autofree char *pin = NULL;
+  TidingsServerSettings server = { 0 };
   GError *error = NULL;
 
+  server.host = self->host;
+  server.port = self->port;
+  server.security = self->security;
   if (!tidings_pop3_folders_ensure (self->store, self->account_id, &data->folders, &error)
-      || !tidings_store_get_pin (self->store, self->account_id, self->host, self->port, &pin, &error))
+      || (conn = tidings_credentials_new_connection (self->store, self->account_id, &server,
+                                                     &error)) == NULL)
     {
-      check_fail (task, error);
+      _tidings_pop3_download_check_fail (task, error);
       return;
     }
-  conn = tidings_connection_new (self->host, self->port, self->security);
   if (self->database != NULL)
     tidings_connection_set_tls_database (conn, self->database);
-  if (pin != NULL)
-    tidings_connection_set_pinned_fingerprint (conn, pin);
   data->client = tidings_pop3_client_new (conn);
   tidings_pop3_client_connect_async (data->client, g_task_get_cancellable (task), on_connect, task);
 }
@@ -558,7 +502,7 @@ check_after_listing (GTask *task)
     local = local_states (self, data, seen, &error);
   if (local == NULL)
     {
-      check_fail (task, error);
+      _tidings_pop3_download_check_fail (task, error);
       return;
     }
   data->plan = tidings_pop3_plan (data->entries, seen, local, self->leave, self->leave_days,
@@ -572,19 +516,19 @@ check_after_listing (GTask *task)
       tx = tidings_store_transaction_begin (self->store, &error);
       if (tx == NULL)
         {
-          check_fail (task, error);
+          _tidings_pop3_download_check_fail (task, error);
           return;
         }
       for (guint i = 0; i < data->plan->forget->len; i++)
         if (!tidings_store_pop3_remove_uidl (self->store, self->account_id,
                                              g_ptr_array_index (data->plan->forget, i), &error))
           {
-            check_fail (task, error);
+            _tidings_pop3_download_check_fail (task, error);
             return;
           }
       if (!tidings_store_transaction_commit (tx, &error))
         {
-          check_fail (task, error);
+          _tidings_pop3_download_check_fail (task, error);
           return;
         }
     }
@@ -608,7 +552,7 @@ on_dele_planned (GObject      *source,
 
   if (!tidings_pop3_client_command_finish (data->client, result, &error))
     {
-      check_fail (task, error);
+      _tidings_pop3_download_check_fail (task, error);
       return;
     }
   self->n_deleted++;
@@ -637,8 +581,8 @@ delete_next (GTask *task)
 /* Downloading --------------------------------------------------------------- */
 
 /* A record for the store even if the bytes are not a readable message. */
-static TidingsStoreMessage *
-make_record (GBytes             *raw,
+TidingsStoreMessage *
+_tidings_pop3_download_make_record (GBytes             *raw,
              gint64              folder_id,
              gint64              now,
              gboolean            headers_only,
@@ -715,7 +659,7 @@ on_dele_downloaded (GObject      *source,
 
   if (!tidings_pop3_client_command_finish (data->client, result, &error))
     {
-      check_fail (task, error);
+      _tidings_pop3_download_check_fail (task, error);
       return;
     }
   self->n_deleted++;
@@ -750,7 +694,7 @@ flush_batch (GTask *task)
 
   if (!store_batch (self, data, &error))
     {
-      check_fail (task, error);
+      _tidings_pop3_download_check_fail (task, error);
       return;
     }
   data->t_store += g_get_monotonic_time () - t0;
@@ -790,12 +734,12 @@ on_retrieved (GObject      *source,
                                               g_task_get_cancellable (task), on_retrieved, task);
           return;
         }
-      check_fail (task, error);
+      _tidings_pop3_download_check_fail (task, error);
       return;
     }
   t1 = g_get_monotonic_time ();
   data->t_wait += t1 - data->mark;
-  message = make_record (raw, data->folders.inbox, data->now, data->current_headers_only, entry);
+  message = _tidings_pop3_download_make_record (raw, data->folders.inbox, data->now, data->current_headers_only, entry);
   data->t_parse += g_get_monotonic_time () - t1;
   g_ptr_array_add (data->pending, message);
   data->pending_bytes += g_bytes_get_size (raw);
@@ -817,7 +761,7 @@ download_next (GTask *task)
 
   if (data->cursor >= data->plan->download->len)
     {
-      check_quit (task);
+      _tidings_pop3_download_check_quit (task);
       return;
     }
   data->current_index = g_array_index (data->plan->download, guint, data->cursor);
@@ -828,8 +772,8 @@ download_next (GTask *task)
                                       NULL, 0, g_task_get_cancellable (task), on_retrieved, task);
 }
 
-static GTask *
-start_task (TidingsPop3Download *self,
+GTask *
+_tidings_pop3_download_start_task (TidingsPop3Download *self,
             gboolean             fetch,
             GCancellable        *cancellable,
             GAsyncReadyCallback  callback,
@@ -868,11 +812,11 @@ tidings_pop3_download_run_async (TidingsPop3Download *self,
   GTask *task;
 
   g_return_if_fail (TIDINGS_IS_POP3_DOWNLOAD (self));
-  task = start_task (self, FALSE, cancellable, callback, user_data);
+  task = _tidings_pop3_download_start_task (self, FALSE, cancellable, callback, user_data);
   if (task != NULL)
     {
       g_task_set_source_tag (task, tidings_pop3_download_run_async);
-      open_session (task);
+      _tidings_pop3_download_open_session (task);
     }
 }
 
@@ -880,127 +824,6 @@ gboolean
 tidings_pop3_download_run_finish (TidingsPop3Download *self,
                                   GAsyncResult        *result,
                                   GError             **error)
-{
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-  return g_task_propagate_boolean (G_TASK (result), error);
-}
-
-/* The whole message later ------------------------------------------------------ */
-
-static void
-on_full_dele (GObject      *source,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  GTask *task = user_data;
-  TidingsPop3Download *self = g_task_get_source_object (task);
-  GError *error = NULL;
-
-  if (!tidings_pop3_client_command_finish (TIDINGS_POP3_CLIENT (source), result, &error))
-    {
-      check_fail (task, error);
-      return;
-    }
-  self->n_deleted++;
-  check_quit (task);
-}
-
-static void
-on_full_retrieved (GObject      *source,
-                   GAsyncResult *result,
-                   gpointer      user_data)
-{
-  GTask *task = user_data;
-  TidingsPop3Download *self = g_task_get_source_object (task);
-  CheckData *data = g_task_get_task_data (task);
-  TidingsPop3Entry *entry = &g_array_index (data->entries, TidingsPop3Entry, data->current_index);
-  g_autoptr(GBytes) raw = NULL;
-  g_autoptr(TidingsStoreMessage) parsed = NULL;
-  GError *error = NULL;
-
-  if (!tidings_pop3_client_retrieve_finish (data->client, result, &raw, NULL, &error))
-    {
-      check_fail (task, error);
-      return;
-    }
-  parsed = make_record (raw, data->folders.inbox, data->now, FALSE, entry);
-  if (!tidings_store_set_body (self->store, data->fetch_message_id, raw, TIDINGS_BODY_STATE_FULL,
-                               parsed->body_text, parsed->preview, &error))
-    {
-      check_fail (task, error);
-      return;
-    }
-  self->n_downloaded++;
-  if (self->leave == TIDINGS_POP3_LEAVE_DELETE)
-    {
-      tidings_pop3_client_dele_async (data->client, entry->msgno, g_task_get_cancellable (task),
-                                      on_full_dele, task);
-      return;
-    }
-  check_quit (task);
-}
-
-static void
-fetch_after_listing (GTask *task)
-{
-  CheckData *data = g_task_get_task_data (task);
-
-  for (guint i = 0; i < data->entries->len; i++)
-    {
-      TidingsPop3Entry *e = &g_array_index (data->entries, TidingsPop3Entry, i);
-
-      if (e->uidl != NULL && strcmp (e->uidl, data->fetch_uidl) == 0)
-        {
-          data->current_index = i;
-          tidings_pop3_client_retrieve_async (data->client, e->msgno, -1, NULL, 0,
-                                              g_task_get_cancellable (task), on_full_retrieved, task);
-          return;
-        }
-    }
-  check_fail (task, g_error_new_literal (TIDINGS_POP3_ERROR, TIDINGS_POP3_ERROR_NO_SUCH_MESSAGE,
-                                         _("This message is no longer on the server, so only its "
-                                           "headers can be shown")));
-}
-
-void
-tidings_pop3_download_fetch_full_async (TidingsPop3Download *self,
-                                        gint64               message_id,
-                                        GCancellable        *cancellable,
-                                        GAsyncReadyCallback  callback,
-                                        gpointer             user_data)
-{
-  g_autoptr(TidingsStoreMessage) message = NULL;
-  GTask *task;
-  CheckData *data;
-  GError *error = NULL;
-
-  g_return_if_fail (TIDINGS_IS_POP3_DOWNLOAD (self));
-  task = start_task (self, TRUE, cancellable, callback, user_data);
-  if (task == NULL)
-    return;
-  g_task_set_source_tag (task, tidings_pop3_download_fetch_full_async);
-  data = g_task_get_task_data (task);
-  data->fetch_message_id = message_id;
-  message = tidings_store_get_message (self->store, message_id, &error);
-  if (message == NULL)
-    {
-      check_fail (task, error);
-      return;
-    }
-  if (message->uidl == NULL)
-    {
-      check_fail (task, g_error_new_literal (TIDINGS_POP3_ERROR, TIDINGS_POP3_ERROR_NO_SUCH_MESSAGE,
-                                             _("This message did not come from the POP3 server")));
-      return;
-    }
-  data->fetch_uidl = g_strdup (message->uidl);
-  open_session (task);
-}
-
-gboolean
-tidings_pop3_download_fetch_full_finish (TidingsPop3Download *self,
-                                         GAsyncResult        *result,
-                                         GError             **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
   return g_task_propagate_boolean (G_TASK (result), error);

@@ -15,6 +15,7 @@
 #include "imap/tidings-imap-error.h"
 #include "imap-sync-util.h"
 #include "tidings-engine.h"
+#include "account/tidings-mail-actions.h"
 
 #define USER "alice@example.test"
 
@@ -590,6 +591,57 @@ test_idle_push (void)
   fixture_close (&f);
 }
 
+/* A flag set here and not yet replayed must survive an INBOX pass that IDLE
+ * news starts: the queued action goes out first. */
+static void
+test_idle_keeps_local_actions (void)
+{
+  Fixture f = { 0, };
+  PushWait p = { 0, };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) message = NULL;
+  g_autoptr(GPtrArray) rows = NULL;
+  g_autoptr(TidingsStoreMessage) local = NULL;
+  g_autofree char *uid = NULL;
+  g_autofree char *server = NULL;
+  gboolean settled = FALSE;
+  gint64 inbox = 0;
+  gint64 id;
+
+  fixture_open (&f, 0);
+  sync_test_generate (f.bed, USER, "INBOX", 5, 9);
+  g_signal_connect (f.account, "state-changed", G_CALLBACK (on_state), &p);
+  tidings_imap_account_start (f.account);
+  g_assert_true (sync_test_wait (&p.online, 10000));
+  sync_test_wait (&settled, 1500);
+
+  g_assert_true (tidings_store_find_folder_by_role (f.store, f.account_id, TIDINGS_FOLDER_ROLE_INBOX,
+                                                    &inbox, &error));
+  rows = tidings_store_list_messages (f.store, inbox, 0, 1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (rows->len, ==, 1);
+  id = ((TidingsStoreRow *) g_ptr_array_index (rows, 0))->id;
+  /* The action is queued; nobody kicks the account. */
+  g_assert_true (tidings_mail_actions_change_flags (f.store, &id, 1, TIDINGS_MESSAGE_FLAG_FLAGGED, 0, &error));
+
+  g_signal_connect (f.account, "message-event", G_CALLBACK (on_push_event), &p);
+  message = sync_test_message ("Wake up", "over LMTP", g_get_real_time () / G_USEC_PER_SEC);
+  g_assert_true (tidings_testbed_lmtp_deliver (f.bed, USER, message, &error));
+  g_assert_true (sync_test_wait (&p.got_new, 5000));
+
+  local = tidings_store_get_message (f.store, id, &error);
+  g_assert_no_error (error);
+  g_assert_true (local->flags & TIDINGS_MESSAGE_FLAG_FLAGGED);
+  uid = g_strdup_printf ("%" G_GINT64_FORMAT, local->uid);
+  server = doveadm (&f, "fetch", "-u", USER, "flags", "mailbox", "INBOX", "uid", uid, NULL);
+  g_assert_nonnull (strstr (server, "\\Flagged"));
+
+  tidings_imap_account_stop (f.account);
+  settled = FALSE;
+  sync_test_wait (&settled, 300);
+  fixture_close (&f);
+}
+
 /* Reconnect after the server went away ----------------------------------------- */
 
 typedef struct
@@ -787,6 +839,7 @@ main (int   argc,
   g_test_add_func ("/imap-sync/bodies", test_bodies);
   g_test_add_func ("/imap-sync/fetch-body-search", test_fetch_body_and_search);
   g_test_add_func ("/imap-sync/idle-push", test_idle_push);
+  g_test_add_func ("/imap-sync/idle-keeps-local-actions", test_idle_keeps_local_actions);
   g_test_add_func ("/imap-sync/reconnect", test_reconnect);
   g_test_add_func ("/imap-sync/status-check", test_status_check);
   g_test_add_func ("/imap-sync/wrong-password", test_wrong_password);
