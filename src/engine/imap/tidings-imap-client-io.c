@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The session's I/O: tagging and pipelining, the read loop (lines and
- * literals from the bounded reader, fed to the push parser one line at a
+ * literals from the bounded reader, taken from its buffer without a
+ * main-loop turn when already there, fed to the push parser one line at a
  * time so nothing is read past a STARTTLS or COMPRESS reply), and dispatch
  * of tagged, continuation and untagged responses. */
 #include "config.h"
@@ -14,7 +15,6 @@
 
 #define signals tidings_imap_client_signals
 
-static void process_parser (TidingsImapClient *self);
 static void pump (TidingsImapClient *self);
 
 /* Only a command's first line, and nothing of LOGIN or AUTHENTICATE
@@ -218,30 +218,35 @@ tidings_imap_client_resume_io (TidingsImapClient *self)
 
 /* ---- reading ---------------------------------------------------------- */
 
+/* Bytes the reader already holds are taken at once (try_read_line,
+ * try_read_bytes) in a loop; only when it holds no whole line or literal
+ * does an async read wait for the network, so a buffer full of FETCH
+ * replies costs one main-loop turn, not three per reply. Still one line
+ * at a time: nothing past a STARTTLS or COMPRESS reply is taken (io_paused
+ * stops the loop right after it). */
+
 static void on_line (GObject *source, GAsyncResult *result, gpointer user_data);
 static void on_background_line (GObject *source, GAsyncResult *result, gpointer user_data);
+static void on_literal (GObject *source, GAsyncResult *result, gpointer user_data);
+static void dispatch (TidingsImapClient *self, TidingsImapResponse *response);
+static void read_loop (TidingsImapClient *self);
 
-/* While a reply is due, a line is read with the connection's timeout (or
- * the long one while idling). While nothing is due, a background read
- * without a timeout waits for unsolicited data (a BYE, EXISTS) and notices
- * a drop at once; it holds only a weak reference, and is cancelled (which
- * loses nothing) as soon as a command goes out, to be replaced by a timed
- * read. */
-static void
-ensure_reading (TidingsImapClient *self)
+static gboolean
+is_would_block (const GError *error)
 {
-  gboolean due;
+  return g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK);
+}
 
-  if (self->closed || self->io_paused || self->reader == NULL)
-    return;
-  due = self->greeting_pending || !g_queue_is_empty (&self->running)
-        || tidings_imap_parser_get_buffered (self->parser) > 0;
-  if (self->reading)
-    {
-      if (due && self->background_read)
-        g_cancellable_cancel (self->background_cancellable);
-      return;
-    }
+/* Starts the async read of the next line. While a reply is due, it has
+ * the connection's timeout (or the long one while idling). While nothing
+ * is due, a background read without a timeout waits for unsolicited data
+ * (a BYE, EXISTS) and notices a drop at once; it holds only a weak
+ * reference, and is cancelled (which loses nothing) as soon as a command
+ * goes out, to be replaced by a timed read. */
+static void
+start_line_read (TidingsImapClient *self,
+                 gboolean           due)
+{
   self->reading = TRUE;
   self->background_read = !due;
   if (due)
@@ -263,6 +268,80 @@ ensure_reading (TidingsImapClient *self)
     }
 }
 
+/* The next line: taken from the buffer when @may_take and it is there
+ * (TRUE: fed to the parser), else an async read is started or already
+ * runs (FALSE). */
+static gboolean
+next_line (TidingsImapClient *self,
+           gboolean           may_take)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *line = NULL;
+  gsize length = 0;
+  gboolean due;
+
+  if (self->closed || self->io_paused || self->reader == NULL)
+    return FALSE;
+  due = self->greeting_pending || !g_queue_is_empty (&self->running)
+        || tidings_imap_parser_get_buffered (self->parser) > 0;
+  if (self->reading)
+    {
+      if (due && self->background_read)
+        g_cancellable_cancel (self->background_cancellable);
+      return FALSE;
+    }
+  if (may_take)
+    {
+      line = tidings_reader_try_read_line (self->reader, &length, &error);
+      if (line == NULL && !is_would_block (error))
+        {
+          tidings_imap_client_fail (self, g_steal_pointer (&error));
+          return FALSE;
+        }
+    }
+  if (line == NULL)
+    {
+      start_line_read (self, due);
+      return FALSE;
+    }
+  if (!tidings_imap_parser_feed (self->parser, line, length, &error)
+      || !tidings_imap_parser_feed (self->parser, "\r\n", 2, &error))
+    {
+      tidings_imap_client_fail (self, g_steal_pointer (&error));
+      return FALSE;
+    }
+  g_free (self->last_line);
+  self->last_line = g_steal_pointer (&line);
+  return TRUE;
+}
+
+/* Called when something may need reading (a command went out, the
+ * switch of STARTTLS or COMPRESS is over). It never takes buffered data
+ * itself, so no reply is dispatched from inside the caller: a read loop
+ * already running goes on by itself, else an async read starts. */
+static void
+ensure_reading (TidingsImapClient *self)
+{
+  if (self->in_read_loop)
+    return;
+  next_line (self, FALSE);
+}
+
+static gboolean
+feed_literal (TidingsImapClient *self,
+              GBytes            *bytes)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!tidings_imap_parser_feed (self->parser, g_bytes_get_data (bytes, NULL),
+                                 g_bytes_get_size (bytes), &error))
+    {
+      tidings_imap_client_fail (self, g_steal_pointer (&error));
+      return FALSE;
+    }
+  return TRUE;
+}
+
 static void
 on_literal (GObject      *source,
             GAsyncResult *result,
@@ -281,14 +360,10 @@ on_literal (GObject      *source,
       tidings_imap_client_fail (self, g_steal_pointer (&error));
       return;
     }
-  if (!tidings_imap_parser_feed (self->parser, g_bytes_get_data (bytes, NULL),
-                                 g_bytes_get_size (bytes), &error))
-    {
-      tidings_imap_client_fail (self, g_steal_pointer (&error));
-      return;
-    }
+  if (!feed_literal (self, bytes))
+    return;
   g_clear_pointer (&bytes, g_bytes_unref);
-  process_parser (self);
+  read_loop (self);
 }
 
 static void
@@ -325,7 +400,7 @@ line_done (TidingsImapClient *self,
     }
   g_free (self->last_line);
   self->last_line = g_steal_pointer (&line);
-  process_parser (self);
+  read_loop (self);
 }
 
 static void
@@ -357,23 +432,22 @@ on_background_line (GObject      *source,
   line_done (self, TIDINGS_READER (source), result);
 }
 
-static void dispatch (TidingsImapClient *self, TidingsImapResponse *response);
-
-static void
-process_parser (TidingsImapClient *self)
+/* Dispatches every complete response. TRUE when the parser now waits for
+ * the literal the last line announced (its size in @out_size). */
+static gboolean
+process_parser (TidingsImapClient *self,
+                guint64           *out_size)
 {
-  g_object_ref (self);
   while (!self->closed)
     {
       TidingsImapResponse *response = NULL;
       GError *error = NULL;
       TidingsImapParserResult r = tidings_imap_parser_next (self->parser, &response, &error);
-      guint64 size;
 
       if (r == TIDINGS_IMAP_PARSER_ERROR)
         {
           tidings_imap_client_fail (self, error);
-          break;
+          return FALSE;
         }
       if (r == TIDINGS_IMAP_PARSER_RESPONSE)
         {
@@ -387,18 +461,54 @@ process_parser (TidingsImapClient *self)
        * refused sizes over its limit, the reader refuses them too). */
       if (self->last_line != NULL
           && tidings_imap_parser_get_buffered (self->parser) > 0
-          && tidings_imap_line_literal_size (self->last_line, strlen (self->last_line), &size))
+          && tidings_imap_line_literal_size (self->last_line, strlen (self->last_line), out_size))
         {
           g_clear_pointer (&self->last_line, g_free);
+          return TRUE;
+        }
+      return FALSE;
+    }
+  return FALSE;
+}
+
+/* Dispatches what the parser holds, then feeds it what the reader holds,
+ * until an async read has to wait for the network. */
+static void
+read_loop (TidingsImapClient *self)
+{
+  if (self->in_read_loop)
+    return;
+  self->in_read_loop = TRUE;
+  g_object_ref (self);
+  while (!self->closed)
+    {
+      guint64 size = 0;
+
+      if (process_parser (self, &size))
+        {
+          g_autoptr(GError) error = NULL;
+          g_autoptr(GBytes) bytes = tidings_reader_try_read_bytes (self->reader, size, &error);
+
+          if (bytes != NULL)
+            {
+              if (!feed_literal (self, bytes))
+                break;
+              continue;
+            }
+          if (!is_would_block (error))
+            {
+              tidings_imap_client_fail (self, g_steal_pointer (&error));
+              break;
+            }
           self->reading = TRUE;
           tidings_reader_read_bytes_async (self->reader, size, self->io_cancellable,
                                            on_literal, g_object_ref (self));
-          g_object_unref (self);
-          return;
+          break;
         }
-      break;
+      if (!next_line (self, TRUE))
+        break;
     }
-  ensure_reading (self);
+  self->in_read_loop = FALSE;
   g_object_unref (self);
 }
 

@@ -52,6 +52,7 @@ struct _TidingsImapClient
   void                   (*on_writes_drained) (TidingsImapClient *self);
 
   gboolean                 reading;
+  gboolean                 in_read_loop;          /* taking buffered lines */
   gboolean                 greeting_pending;
   GTask                   *connect_task;
   GTask                   *compress_task;        /* login, waiting for COMPRESS */

@@ -74,6 +74,20 @@ GBytes        *tidings_reader_read_bytes_finish     (TidingsReader         *self
                                                      GAsyncResult          *result,
                                                      GError               **error);
 
+/* Without waiting: a whole line (as read_line) if the reader already
+ * holds one, else NULL with G_IO_ERROR_WOULD_BLOCK (nothing is consumed;
+ * read it with read_line_async then). Same limit and errors as
+ * read_line; a line too long fails the reader as read_line does. */
+char          *tidings_reader_try_read_line         (TidingsReader         *self,
+                                                     gsize                 *length,
+                                                     GError               **error);
+/* Without waiting: exactly @count bytes (as read_bytes) if the reader
+ * already holds them all, else NULL with G_IO_ERROR_WOULD_BLOCK (nothing
+ * is consumed). @count over max-bytes: TIDINGS_NET_ERROR_TOO_BIG. */
+GBytes        *tidings_reader_try_read_bytes        (TidingsReader         *self,
+                                                     guint64                count,
+                                                     GError               **error);
+
 /* Exactly @count bytes written to @sink piece by piece (NULL: discarded),
  * never held whole in memory. Limit: max-stream-bytes. */
 void           tidings_reader_read_to_stream_async  (TidingsReader         *self,

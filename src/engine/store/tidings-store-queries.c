@@ -213,6 +213,67 @@ tidings_store_lookup_uid (TidingsStore  *self,
   return lookup_id (self, stmt, out_id, error);
 }
 
+static void
+uid_row_clear (TidingsStoreUidRow *row)
+{
+  g_clear_pointer (&row->keywords, g_free);
+}
+
+/**
+ * tidings_store_list_uids:
+ *
+ * Returns: (transfer full) (element-type TidingsStoreUidRow): the folder's
+ * messages with a UID from @from_uid to @to_uid (both included), in UID
+ * order; empty when there are none.
+ */
+GArray *
+tidings_store_list_uids (TidingsStore  *self,
+                         gint64         folder_id,
+                         gint64         from_uid,
+                         gint64         to_uid,
+                         GError       **error)
+{
+  g_autoptr(TidingsStoreStmt) stmt = NULL;
+  g_autoptr(GArray) rows = NULL;
+  int rc;
+
+  g_return_val_if_fail (TIDINGS_IS_STORE (self), NULL);
+
+  /* uid >= and <= (not BETWEEN) so that the partial index on
+   * (folder_id, uid) WHERE uid IS NOT NULL is used. */
+  stmt = _tidings_store_prepare (self,
+                                 "SELECT id, uid, flags, keywords, modseq FROM messages"
+                                 " WHERE folder_id = ?1 AND uid >= ?2 AND uid <= ?3"
+                                 " ORDER BY uid",
+                                 error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, folder_id);
+  sqlite3_bind_int64 (stmt, 2, from_uid);
+  sqlite3_bind_int64 (stmt, 3, to_uid);
+
+  rows = g_array_new (FALSE, FALSE, sizeof (TidingsStoreUidRow));
+  g_array_set_clear_func (rows, (GDestroyNotify) uid_row_clear);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      TidingsStoreUidRow row;
+      const char *keywords = (const char *) sqlite3_column_text (stmt, 3);
+
+      row.id = sqlite3_column_int64 (stmt, 0);
+      row.uid = sqlite3_column_int64 (stmt, 1);
+      row.flags = (guint) sqlite3_column_int64 (stmt, 2);
+      row.keywords = keywords != NULL && *keywords != '\0' ? g_strdup (keywords) : NULL;
+      row.modseq = sqlite3_column_int64 (stmt, 4);
+      g_array_append_val (rows, row);
+    }
+  if (rc != SQLITE_DONE)
+    {
+      _tidings_store_set_db_error (self, error, rc);
+      return NULL;
+    }
+  return g_steal_pointer (&rows);
+}
+
 /**
  * tidings_store_lookup_uidl:
  * @out_id: (out): the message with that POP3 UIDL in the folder, 0 if none

@@ -226,6 +226,25 @@ gboolean             tidings_store_lookup_uid      (TidingsStore  *self,
                                                     gint64         uid,
                                                     gint64        *out_id,
                                                     GError       **error);
+/* One message as a folder sync compares it with the server. */
+typedef struct
+{
+  gint64  id;
+  gint64  uid;
+  guint   flags;      /* TidingsMessageFlags */
+  char   *keywords;   /* space-separated, NULL when none */
+  gint64  modseq;
+} TidingsStoreUidRow;
+
+/* The messages of a folder whose UID is in [@from_uid, @to_uid], in UID
+ * order, as a GArray of TidingsStoreUidRow (freeing it frees the
+ * keywords). One row per stored message in the range: callers bound
+ * memory by bounding the range. */
+GArray              *tidings_store_list_uids       (TidingsStore  *self,
+                                                    gint64         folder_id,
+                                                    gint64         from_uid,
+                                                    gint64         to_uid,
+                                                    GError       **error);
 gboolean             tidings_store_lookup_uidl     (TidingsStore  *self,
                                                     gint64         folder_id,
                                                     const char    *uidl,
