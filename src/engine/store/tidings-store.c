@@ -312,6 +312,21 @@ take_lock (TidingsStore  *self,
   return TRUE;
 }
 
+/* Process-wide, before SQLite initializes: its memory statistics take a
+ * global mutex on every allocation (0.3 s of a 4.4 s 100k IMAP sync,
+ * measured) and nothing here reads them. */
+static void
+configure_sqlite (void)
+{
+  static gsize done = 0;
+
+  if (g_once_init_enter (&done))
+    {
+      sqlite3_config (SQLITE_CONFIG_MEMSTATUS, 0);
+      g_once_init_leave (&done, 1);
+    }
+}
+
 static gboolean
 configure_connection (TidingsStore  *self,
                       GError       **error)
@@ -400,6 +415,7 @@ store_open (const char  *data_dir,
       flags = SQLITE_OPEN_READONLY;
     }
 
+  configure_sqlite ();
   /* One thread per store: SQLite's own mutexes are not needed. */
   rc = sqlite3_open_v2 (self->db_path, &self->db, flags | SQLITE_OPEN_NOMUTEX, NULL);
   if (rc != SQLITE_OK)
