@@ -6,41 +6,8 @@
 
 #include "tidings-net-private.h"
 #include "tidings-reader-private.h"
+#include "tidings-reader-state-private.h"
 #include "tidings-inflater-private.h"
-
-#define BUF_MIN      (64 * 1024)  /* the buffer never shrinks below this */
-#define READ_MIN     (4 * 1024)   /* compact the buffer when less is free */
-#define DIRECT_MIN   (32 * 1024)  /* big literal remainders skip the buffer */
-#define MAX_READ     (1024 * 1024)
-
-struct _TidingsReader
-{
-  GObject        parent_instance;
-
-  GInputStream  *base;
-  char          *host;
-  guint16        port;
-
-  /* Unread bytes are buf[start, end). */
-  guint8        *buf;
-  gsize          buf_size;
-  gsize          start;
-  gsize          end;
-
-  gsize          max_line;
-  guint64        max_bytes;
-  guint64        max_stream;
-  guint          timeout_ms;
-
-  gboolean       busy;
-  GCancellable  *current;    /* the pending read's own cancellable */
-  gboolean       eof;
-  GError        *failed;
-  guint64        raw_read;
-
-  /* COMPRESS=DEFLATE, once on. */
-  TidingsInflater *inflater;
-};
 
 G_DEFINE_FINAL_TYPE (TidingsReader, tidings_reader, G_TYPE_OBJECT)
 
@@ -387,9 +354,9 @@ closed_error (TidingsReader *self,
 
 /* Makes room at the end of buf, keeping it within @limit bytes of unread
  * data; FALSE if the unread data already fills @limit. */
-static gboolean
-buffer_make_room (TidingsReader *self,
-                  gsize          limit)
+gboolean
+_tidings_reader_buffer_make_room (TidingsReader *self,
+                                  gsize          limit)
 {
   gsize avail = self->end - self->start;
 
@@ -439,8 +406,8 @@ fill_into_buffer (TidingsReader *self,
 
 /* ---- the steps of each kind of read ----------------------------------- */
 
-static GError *
-line_too_long (TidingsReader *self)
+GError *
+_tidings_reader_line_too_long (TidingsReader *self)
 {
   return g_error_new (TIDINGS_NET_ERROR, TIDINGS_NET_ERROR_LINE_TOO_LONG,
                       _("%s:%u sent a line longer than %" G_GSIZE_FORMAT " bytes."),
@@ -448,10 +415,10 @@ line_too_long (TidingsReader *self)
 }
 
 /* Takes the buffered line that ends at @lf; NULL if it is too long. */
-static char *
-take_line (TidingsReader *self,
-           const guint8  *lf,
-           gsize         *out_len)
+char *
+_tidings_reader_take_line (TidingsReader *self,
+                           const guint8  *lf,
+                           gsize         *out_len)
 {
   gsize total = lf - (self->buf + self->start);
   gsize len = total;
@@ -486,7 +453,7 @@ step_line (GTask *task)
   if (lf)
     {
       gsize len = 0;
-      char *line = take_line (self, lf, &len);
+      char *line = _tidings_reader_take_line (self, lf, &len);
 
       if (line == NULL)
         goto too_long;
@@ -504,13 +471,13 @@ step_line (GTask *task)
       op_fail (task, closed_error (self, avail > 0));
       return STEP_DONE;
     }
-  if (!buffer_make_room (self, limit))
+  if (!_tidings_reader_buffer_make_room (self, limit))
     goto too_long;
   fill_into_buffer (self, op);
   return STEP_FILL;
 
 too_long:
-  op_fail (task, line_too_long (self));
+  op_fail (task, _tidings_reader_line_too_long (self));
   return STEP_DONE;
 }
 
@@ -555,7 +522,7 @@ step_bytes (GTask *task)
     }
   else
     {
-      buffer_make_room (self, BUF_MIN);
+      _tidings_reader_buffer_make_room (self, BUF_MIN);
       fill_into_buffer (self, op);
     }
   return STEP_FILL;
@@ -628,7 +595,7 @@ step_stream (GTask *task)
       op_fail (task, closed_error (self, TRUE));
       return STEP_DONE;
     }
-  buffer_make_room (self, BUF_MIN);
+  _tidings_reader_buffer_make_room (self, BUF_MIN);
   fill_into_buffer (self, op);
   return STEP_FILL;
 }
@@ -650,8 +617,8 @@ account_filled (TidingsReader *self,
     self->end += n;
 }
 
-static GError *
-broken_compression (TidingsReader *self)
+GError *
+_tidings_reader_broken_compression (TidingsReader *self)
 {
   return g_error_new (TIDINGS_NET_ERROR, TIDINGS_NET_ERROR_PROTOCOL,
                       _("%s:%u sent compressed data that could not be read."),
@@ -734,7 +701,7 @@ op_continue (GTask *task)
 
           if (n < 0)
             {
-              op_fail (task, broken_compression (self));
+              op_fail (task, _tidings_reader_broken_compression (self));
               return;
             }
           if (n > 0)
@@ -750,7 +717,7 @@ op_continue (GTask *task)
           tidings_inflater_input_space (self->inflater, &space, &space_len);
           if (space_len == 0)
             {
-              op_fail (task, broken_compression (self));
+              op_fail (task, _tidings_reader_broken_compression (self));
               return;
             }
           tidings_net_guard_arm (&op->guard);
@@ -764,182 +731,6 @@ op_continue (GTask *task)
                                  op->guard.cancellable, raw_read_done, task);
       return;
     }
-}
-
-/* ---- reads without waiting -------------------------------------------- */
-
-/* What op_start() would refuse. */
-static gboolean
-try_check (TidingsReader  *self,
-           GError        **error)
-{
-  if (self->busy)
-    {
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_PENDING,
-                           "TidingsReader: another read is in progress");
-      return FALSE;
-    }
-  if (self->failed)
-    {
-      g_propagate_error (error, g_error_copy (self->failed));
-      return FALSE;
-    }
-  if (self->base == NULL)
-    {
-      g_propagate_error (error, tidings_net_error_closed (self->host, self->port));
-      return FALSE;
-    }
-  return TRUE;
-}
-
-static void
-would_block (GError **error)
-{
-  g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK,
-                       "TidingsReader: not enough data buffered");
-}
-
-/* With COMPRESS on, compressed bytes already received may hold more:
- * inflate them into the buffer (never reading the network). Returns the
- * bytes added, 0 if none, -1 (reader failed) on broken data. */
-static gssize
-try_inflate (TidingsReader *self,
-             gsize          limit)
-{
-  gssize n;
-
-  if (self->inflater == NULL || self->eof || tidings_inflater_at_end (self->inflater))
-    return 0;
-  if (!buffer_make_room (self, limit))
-    return 0;
-  n = tidings_inflater_inflate (self->inflater, self->buf + self->end,
-                                MIN (self->buf_size - self->end, (gsize) MAX_READ));
-  if (n < 0)
-    {
-      g_autoptr(GError) broken = broken_compression (self);
-
-      tidings_reader_set_failed (self, broken);
-      return -1;
-    }
-  self->end += n;
-  return n;
-}
-
-/**
- * tidings_reader_try_read_line:
- * @length: (out) (optional): the line's length
- *
- * Returns: (transfer full) (nullable): the next line if it is buffered
- * whole; NULL with G_IO_ERROR_WOULD_BLOCK if not (nothing consumed), or
- * with the error read_line would give.
- */
-char *
-tidings_reader_try_read_line (TidingsReader  *self,
-                              gsize          *length,
-                              GError        **error)
-{
-  gsize limit;
-  gsize scanned = 0;
-
-  g_return_val_if_fail (TIDINGS_IS_READER (self), NULL);
-
-  if (length)
-    *length = 0;
-  if (!try_check (self, error))
-    return NULL;
-  limit = self->max_line + 2;
-  for (;;)
-    {
-      gsize avail = self->end - self->start;
-      const guint8 *lf = NULL;
-      gssize n;
-
-      if (scanned < avail)
-        lf = memchr (self->buf + self->start + scanned, '\n', avail - scanned);
-      if (lf)
-        {
-          gsize len = 0;
-          char *line = take_line (self, lf, &len);
-
-          if (line == NULL)
-            break;
-          if (length)
-            *length = len;
-          return line;
-        }
-      scanned = avail;
-      if (avail >= limit)
-        break;
-      n = try_inflate (self, limit);
-      if (n < 0)
-        {
-          g_propagate_error (error, g_error_copy (self->failed));
-          return NULL;
-        }
-      if (n == 0)
-        {
-          would_block (error);
-          return NULL;
-        }
-      /* buffer_make_room() may have moved the data: scan again from 0. */
-      scanned = 0;
-    }
-
-  {
-    GError *too_long = line_too_long (self);
-
-    tidings_reader_set_failed (self, too_long);
-    g_propagate_error (error, too_long);
-  }
-  return NULL;
-}
-
-/**
- * tidings_reader_try_read_bytes:
- *
- * Returns: (transfer full) (nullable): @count bytes if all are buffered;
- * NULL with G_IO_ERROR_WOULD_BLOCK if not (nothing consumed), or with the
- * error read_bytes would give.
- */
-GBytes *
-tidings_reader_try_read_bytes (TidingsReader  *self,
-                               guint64         count,
-                               GError        **error)
-{
-  GBytes *bytes;
-
-  g_return_val_if_fail (TIDINGS_IS_READER (self), NULL);
-
-  if (count > self->max_bytes)
-    {
-      g_set_error (error, TIDINGS_NET_ERROR, TIDINGS_NET_ERROR_TOO_BIG,
-                   _("%s:%u announced %" G_GUINT64_FORMAT " bytes, more than the limit of %"
-                     G_GUINT64_FORMAT "."),
-                   self->host, self->port, count, self->max_bytes);
-      return NULL;
-    }
-  if (!try_check (self, error))
-    return NULL;
-  while ((guint64) (self->end - self->start) < count)
-    {
-      /* Only what fits in the buffer is worth inflating ahead. */
-      gssize n = count <= BUF_MIN ? try_inflate (self, BUF_MIN) : 0;
-
-      if (n < 0)
-        {
-          g_propagate_error (error, g_error_copy (self->failed));
-          return NULL;
-        }
-      if (n == 0)
-        {
-          would_block (error);
-          return NULL;
-        }
-    }
-  bytes = g_bytes_new (self->buf + self->start, (gsize) count);
-  self->start += (gsize) count;
-  tidings_net_log (self->host, self->port, "S: <%" G_GSIZE_FORMAT " bytes>", (gsize) count);
-  return bytes;
 }
 
 /* ---- public reads ----------------------------------------------------- */
