@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <sys/socket.h>
+
 #include <string.h>
 
 #include "net-test-util.h"
@@ -311,4 +313,59 @@ new_connection (guint16         port,
   tidings_connection_set_connect_timeout (conn, 5000);
   tidings_connection_set_timeout (conn, 5000);
   return conn;
+}
+
+/* Socket pairs ---------------------------------------------------------- */
+
+void
+net_test_pair_setup (NetTestPair   *p,
+                     gconstpointer  data)
+{
+  int fds[2];
+  g_autoptr(GSocket) ours = NULL;
+  GError *error = NULL;
+
+  g_assert_cmpint (socketpair (AF_UNIX, SOCK_STREAM, 0, fds), ==, 0);
+  ours = g_socket_new_from_fd (fds[0], &error);
+  g_assert_no_error (error);
+  p->peer = g_socket_new_from_fd (fds[1], &error);
+  g_assert_no_error (error);
+  g_socket_set_timeout (p->peer, 10);
+  p->ours = g_socket_connection_factory_create_connection (ours);
+  p->reader = tidings_reader_new (g_io_stream_get_input_stream (G_IO_STREAM (p->ours)),
+                                  "mail.example.org", 993);
+  p->writer = tidings_writer_new (g_io_stream_get_output_stream (G_IO_STREAM (p->ours)),
+                                  "mail.example.org", 993);
+  tidings_reader_set_timeout (p->reader, 5000);
+}
+
+void
+net_test_pair_teardown (NetTestPair   *p,
+                        gconstpointer  data)
+{
+  g_clear_object (&p->reader);
+  g_clear_object (&p->writer);
+  g_clear_object (&p->ours);
+  if (p->peer)
+    g_socket_close (p->peer, NULL);
+  g_clear_object (&p->peer);
+}
+
+void
+net_test_pair_send (NetTestPair *p,
+                    const void  *data,
+                    gssize       len)
+{
+  gsize done = 0;
+
+  if (len < 0)
+    len = strlen (data);
+  while (done < (gsize) len)
+    {
+      GError *error = NULL;
+      gssize n = g_socket_send (p->peer, (const char *) data + done, len - done, NULL, &error);
+
+      g_assert_no_error (error);
+      done += n;
+    }
 }

@@ -82,4 +82,23 @@ TidingsConnection *new_connection (guint16          port,
                                    TidingsSecurity  security,
                                    gboolean         with_ca);
 
+/* A reader (and writer) over one end of a local socket pair; the test
+ * plays the server on the other end. For g_test_add() fixtures. */
+typedef struct
+{
+  GSocketConnection *ours;     /* the reader's and writer's end */
+  GSocket           *peer;     /* the "server" bytes are written here */
+  TidingsReader     *reader;   /* 5 s timeout */
+  TidingsWriter     *writer;
+} NetTestPair;
+
+void net_test_pair_setup    (NetTestPair   *pair,
+                             gconstpointer  data);
+void net_test_pair_teardown (NetTestPair   *pair,
+                             gconstpointer  data);
+/* Writes all of @data (@len -1: a string) to the peer end. */
+void net_test_pair_send     (NetTestPair   *pair,
+                             const void    *data,
+                             gssize         len);
+
 G_END_DECLS

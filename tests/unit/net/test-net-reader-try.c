@@ -13,67 +13,10 @@
 #include "net/tidings-net-private.h"
 #include "net/tidings-reader-private.h"
 
-typedef struct
-{
-  GSocketConnection *ours;
-  GSocket           *peer;
-  TidingsReader     *reader;
-} Pair;
-
-static void
-pair_setup (Pair          *p,
-            gconstpointer  data)
-{
-  int fds[2];
-  g_autoptr(GSocket) ours = NULL;
-  GError *error = NULL;
-
-  g_assert_cmpint (socketpair (AF_UNIX, SOCK_STREAM, 0, fds), ==, 0);
-  ours = g_socket_new_from_fd (fds[0], &error);
-  g_assert_no_error (error);
-  p->peer = g_socket_new_from_fd (fds[1], &error);
-  g_assert_no_error (error);
-  g_socket_set_timeout (p->peer, 10);
-  p->ours = g_socket_connection_factory_create_connection (ours);
-  p->reader = tidings_reader_new (g_io_stream_get_input_stream (G_IO_STREAM (p->ours)),
-                                  "mail.example.org", 993);
-  tidings_reader_set_timeout (p->reader, 5000);
-}
-
-static void
-pair_teardown (Pair          *p,
-               gconstpointer  data)
-{
-  g_clear_object (&p->reader);
-  g_clear_object (&p->ours);
-  if (p->peer)
-    g_socket_close (p->peer, NULL);
-  g_clear_object (&p->peer);
-}
-
-static void
-peer_send (Pair       *p,
-           const void *data,
-           gssize      len)
-{
-  gsize done = 0;
-
-  if (len < 0)
-    len = strlen (data);
-  while (done < (gsize) len)
-    {
-      GError *error = NULL;
-      gssize n = g_socket_send (p->peer, (const char *) data + done, len - done, NULL, &error);
-
-      g_assert_no_error (error);
-      done += n;
-    }
-}
-
 /* Sends @data, then reads one line the usual way (which buffers whatever
  * else has arrived by then). */
 static char *
-send_and_read_line (Pair       *p,
+send_and_read_line (NetTestPair       *p,
                     const char *data)
 {
   NetTestWait w = { 0 };
@@ -81,7 +24,7 @@ send_and_read_line (Pair       *p,
   GError *error = NULL;
   char *line;
 
-  peer_send (p, data, -1);
+  net_test_pair_send (p, data, -1);
   net_test_sleep_ms (20);
   tidings_reader_read_line_async (p->reader, NULL, net_test_wait_cb, &w);
   result = net_test_wait (&w);
@@ -91,7 +34,7 @@ send_and_read_line (Pair       *p,
 }
 
 static void
-assert_line_would_block (Pair *p)
+assert_line_would_block (NetTestPair *p)
 {
   GError *error = NULL;
   gsize len = 99;
@@ -103,7 +46,7 @@ assert_line_would_block (Pair *p)
 }
 
 static void
-test_try_line (Pair          *p,
+test_try_line (NetTestPair          *p,
                gconstpointer  data)
 {
   GError *error = NULL;
@@ -136,7 +79,7 @@ test_try_line (Pair          *p,
 }
 
 static void
-test_try_bytes (Pair          *p,
+test_try_bytes (NetTestPair          *p,
                 gconstpointer  data)
 {
   GError *error = NULL;
@@ -165,7 +108,7 @@ test_try_bytes (Pair          *p,
 }
 
 static void
-test_try_bytes_too_big (Pair          *p,
+test_try_bytes_too_big (NetTestPair          *p,
                         gconstpointer  data)
 {
   GError *error = NULL;
@@ -183,7 +126,7 @@ test_try_bytes_too_big (Pair          *p,
 }
 
 static void
-test_try_line_too_long (Pair          *p,
+test_try_line_too_long (NetTestPair          *p,
                         gconstpointer  data)
 {
   GError *error = NULL;
@@ -213,7 +156,7 @@ test_try_line_too_long (Pair          *p,
 }
 
 static void
-test_try_line_too_long_unterminated (Pair          *p,
+test_try_line_too_long_unterminated (NetTestPair          *p,
                                      gconstpointer  data)
 {
   GError *error = NULL;
@@ -228,7 +171,7 @@ test_try_line_too_long_unterminated (Pair          *p,
 }
 
 static void
-test_try_pending (Pair          *p,
+test_try_pending (NetTestPair          *p,
                   gconstpointer  data)
 {
   NetTestWait w = { 0 };
@@ -243,7 +186,7 @@ test_try_pending (Pair          *p,
   g_assert_null (tidings_reader_try_read_bytes (p->reader, 1, &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_PENDING);
   g_clear_error (&error);
-  peer_send (p, "ok\r\n", -1);
+  net_test_pair_send (p, "ok\r\n", -1);
   result = net_test_wait (&w);
   line = tidings_reader_read_line_finish (p->reader, result, NULL, &error);
   g_assert_no_error (error);
@@ -253,7 +196,7 @@ test_try_pending (Pair          *p,
 /* What a STARTTLS client relies on: taking lines one by one never takes
  * what follows the tagged OK, so replace_stream still discards it. */
 static void
-test_try_then_replace_stream (Pair          *p,
+test_try_then_replace_stream (NetTestPair          *p,
                               gconstpointer  data)
 {
   GError *error = NULL;
@@ -295,7 +238,7 @@ deflate_sync (z_stream   *z,
 /* With COMPRESS on, lines still in the inflater's input are taken too,
  * without the network: 200 KB of lines, more than one buffer. */
 static void
-test_try_inflate (Pair          *p,
+test_try_inflate (NetTestPair          *p,
                   gconstpointer  data)
 {
   z_stream z = { 0 };
@@ -316,7 +259,7 @@ test_try_inflate (Pair          *p,
   deflateEnd (&z);
   g_assert_true (tidings_reader_start_inflate (p->reader, &error));
   g_assert_no_error (error);
-  peer_send (p, g_bytes_get_data (compressed, NULL), g_bytes_get_size (compressed));
+  net_test_pair_send (p, g_bytes_get_data (compressed, NULL), g_bytes_get_size (compressed));
   net_test_sleep_ms (20);
 
   tidings_reader_read_line_async (p->reader, NULL, net_test_wait_cb, &w);
@@ -343,7 +286,7 @@ test_try_inflate (Pair          *p,
 }
 
 static void
-test_try_inflate_garbage (Pair          *p,
+test_try_inflate_garbage (NetTestPair          *p,
                           gconstpointer  data)
 {
   GError *error = NULL;
@@ -368,7 +311,7 @@ main (int    argc,
   g_test_init (&argc, &argv, NULL);
   tidings_engine_init ();
 
-#define PAIR(path, fn) g_test_add ("/net/reader-try/" path, Pair, NULL, pair_setup, fn, pair_teardown)
+#define PAIR(path, fn) g_test_add ("/net/reader-try/" path, NetTestPair, NULL, net_test_pair_setup, fn, net_test_pair_teardown)
   PAIR ("line", test_try_line);
   PAIR ("bytes", test_try_bytes);
   PAIR ("bytes-too-big", test_try_bytes_too_big);

@@ -12,68 +12,8 @@
 #include "net/tidings-reader-private.h"
 #include "net/tidings-writer-private.h"
 
-typedef struct
-{
-  GSocketConnection *ours;   /* the reader's end */
-  GSocket           *peer;   /* the test writes the "server" bytes here */
-  TidingsReader     *reader;
-  TidingsWriter     *writer;
-} Pair;
-
-static void
-pair_setup (Pair          *p,
-            gconstpointer  data)
-{
-  int fds[2];
-  g_autoptr(GSocket) ours = NULL;
-  GError *error = NULL;
-
-  g_assert_cmpint (socketpair (AF_UNIX, SOCK_STREAM, 0, fds), ==, 0);
-  ours = g_socket_new_from_fd (fds[0], &error);
-  g_assert_no_error (error);
-  p->peer = g_socket_new_from_fd (fds[1], &error);
-  g_assert_no_error (error);
-  g_socket_set_timeout (p->peer, 10);
-  p->ours = g_socket_connection_factory_create_connection (ours);
-  p->reader = tidings_reader_new (g_io_stream_get_input_stream (G_IO_STREAM (p->ours)),
-                                  "mail.example.org", 993);
-  p->writer = tidings_writer_new (g_io_stream_get_output_stream (G_IO_STREAM (p->ours)),
-                                  "mail.example.org", 993);
-  tidings_reader_set_timeout (p->reader, 5000);
-}
-
-static void
-pair_teardown (Pair          *p,
-               gconstpointer  data)
-{
-  g_clear_object (&p->reader);
-  g_clear_object (&p->writer);
-  g_clear_object (&p->ours);
-  if (p->peer)
-    g_socket_close (p->peer, NULL);
-  g_clear_object (&p->peer);
-}
-
-static void
-peer_send (Pair       *p,
-           const void *data,
-           gssize      len)
-{
-  gsize done = 0;
-
-  if (len < 0)
-    len = strlen (data);
-  while (done < (gsize) len)
-    {
-      GError *error = NULL;
-      gssize n = g_socket_send (p->peer, (const char *) data + done, len - done, NULL, &error);
-      g_assert_no_error (error);
-      done += n;
-    }
-}
-
 static char *
-read_line (Pair   *p,
+read_line (NetTestPair   *p,
            gsize  *length,
            GError **error)
 {
@@ -86,7 +26,7 @@ read_line (Pair   *p,
 }
 
 static GBytes *
-read_bytes (Pair    *p,
+read_bytes (NetTestPair    *p,
             guint64  count,
             GError **error)
 {
@@ -101,7 +41,7 @@ read_bytes (Pair    *p,
 /* ---- lines ------------------------------------------------------------- */
 
 static void
-test_lines (Pair          *p,
+test_lines (NetTestPair          *p,
             gconstpointer  data)
 {
   static const char nul_line[] = "a\0b\r\n";
@@ -109,8 +49,8 @@ test_lines (Pair          *p,
   char *line;
   gsize len;
 
-  peer_send (p, "* OK hello\r\nbare lf\n\r\nin\rside\r\n", -1);
-  peer_send (p, nul_line, sizeof nul_line - 1);
+  net_test_pair_send (p, "* OK hello\r\nbare lf\n\r\nin\rside\r\n", -1);
+  net_test_pair_send (p, nul_line, sizeof nul_line - 1);
 
   line = read_line (p, &len, &error);
   g_assert_no_error (error);
@@ -139,7 +79,7 @@ test_lines (Pair          *p,
 }
 
 static void
-test_line_split_across_reads (Pair          *p,
+test_line_split_across_reads (NetTestPair          *p,
                               gconstpointer  data)
 {
   NetTestWait w = { 0 };
@@ -148,12 +88,12 @@ test_line_split_across_reads (Pair          *p,
   GError *error = NULL;
 
   tidings_reader_read_line_async (p->reader, NULL, net_test_wait_cb, &w);
-  peer_send (p, "* 1 FET", -1);
+  net_test_pair_send (p, "* 1 FET", -1);
   net_test_sleep_ms (20);
-  peer_send (p, "CH (FLAGS ())\r", -1);
+  net_test_pair_send (p, "CH (FLAGS ())\r", -1);
   net_test_sleep_ms (20);
   g_assert_null (w.result);
-  peer_send (p, "\n", -1);
+  net_test_pair_send (p, "\n", -1);
   result = net_test_wait (&w);
   line = tidings_reader_read_line_finish (p->reader, result, NULL, &error);
   g_assert_no_error (error);
@@ -161,7 +101,7 @@ test_line_split_across_reads (Pair          *p,
 }
 
 static void
-test_line_max_length (Pair          *p,
+test_line_max_length (NetTestPair          *p,
                       gconstpointer  data)
 {
   g_autofree char *exact = g_strnfill (100, 'x');
@@ -170,10 +110,10 @@ test_line_max_length (Pair          *p,
   char *line;
 
   tidings_reader_set_max_line_length (p->reader, 100);
-  peer_send (p, exact, -1);
-  peer_send (p, "\r\n", -1);
-  peer_send (p, over, -1);
-  peer_send (p, "\r\n* OK after\r\n", -1);
+  net_test_pair_send (p, exact, -1);
+  net_test_pair_send (p, "\r\n", -1);
+  net_test_pair_send (p, over, -1);
+  net_test_pair_send (p, "\r\n* OK after\r\n", -1);
 
   line = read_line (p, NULL, &error);
   g_assert_no_error (error);
@@ -207,7 +147,7 @@ flood_thread (gpointer data)
 }
 
 static void
-test_line_flood_is_bounded (Pair          *p,
+test_line_flood_is_bounded (NetTestPair          *p,
                             gconstpointer  data)
 {
   GThread *thread;
@@ -235,7 +175,7 @@ test_line_flood_is_bounded (Pair          *p,
 /* ---- literals ---------------------------------------------------------- */
 
 static void
-test_bytes (Pair          *p,
+test_bytes (NetTestPair          *p,
             gconstpointer  data)
 {
   GError *error = NULL;
@@ -243,7 +183,7 @@ test_bytes (Pair          *p,
   g_autoptr(GBytes) empty = NULL;
   char *line;
 
-  peer_send (p, "* 1 FETCH (BODY[] {5}\r\nab\r\nc)\r\n", -1);
+  net_test_pair_send (p, "* 1 FETCH (BODY[] {5}\r\nab\r\nc)\r\n", -1);
   line = read_line (p, NULL, &error);
   g_assert_cmpstr (line, ==, "* 1 FETCH (BODY[] {5}");
   g_free (line);
@@ -259,7 +199,7 @@ test_bytes (Pair          *p,
 }
 
 static void
-test_bytes_large_direct (Pair          *p,
+test_bytes_large_direct (NetTestPair          *p,
                          gconstpointer  data)
 {
   const gsize size = 3 * 1024 * 1024 + 17;
@@ -290,7 +230,7 @@ test_bytes_large_direct (Pair          *p,
 }
 
 static void
-test_bytes_too_big (Pair          *p,
+test_bytes_too_big (NetTestPair          *p,
                     gconstpointer  data)
 {
   GError *error = NULL;
@@ -298,7 +238,7 @@ test_bytes_too_big (Pair          *p,
   char *line;
 
   tidings_reader_set_max_bytes (p->reader, 1000);
-  peer_send (p, "* OK still in step\r\n", -1);
+  net_test_pair_send (p, "* OK still in step\r\n", -1);
 
   bytes = read_bytes (p, 1001, &error);
   g_assert_null (bytes);
@@ -313,7 +253,7 @@ test_bytes_too_big (Pair          *p,
 }
 
 static void
-test_bytes_claim_2_63 (Pair          *p,
+test_bytes_claim_2_63 (NetTestPair          *p,
                        gconstpointer  data)
 {
   GError *error = NULL;
@@ -338,13 +278,13 @@ test_bytes_claim_2_63 (Pair          *p,
 }
 
 static void
-test_bytes_eof (Pair          *p,
+test_bytes_eof (NetTestPair          *p,
                 gconstpointer  data)
 {
   GError *error = NULL;
   g_autoptr(GBytes) bytes = NULL;
 
-  peer_send (p, "abc", -1);
+  net_test_pair_send (p, "abc", -1);
   g_socket_shutdown (p->peer, FALSE, TRUE, NULL);
   bytes = read_bytes (p, 10, &error);
   g_assert_null (bytes);
@@ -353,13 +293,13 @@ test_bytes_eof (Pair          *p,
 }
 
 static void
-test_line_eof (Pair          *p,
+test_line_eof (NetTestPair          *p,
                gconstpointer  data)
 {
   GError *error = NULL;
   char *line;
 
-  peer_send (p, "* BYE\r\n", -1);
+  net_test_pair_send (p, "* BYE\r\n", -1);
   g_socket_shutdown (p->peer, FALSE, TRUE, NULL);
   line = read_line (p, NULL, &error);
   g_assert_cmpstr (line, ==, "* BYE");
@@ -434,7 +374,7 @@ sink_chunk (const guint8  *data,
 }
 
 static void
-test_stream_50mb (Pair          *p,
+test_stream_50mb (NetTestPair          *p,
                   gconstpointer  data)
 {
   Feed feed = { p->peer, 50 * 1024 * 1024, NULL };
@@ -473,7 +413,7 @@ test_stream_50mb (Pair          *p,
 }
 
 static void
-test_stream_to_output (Pair          *p,
+test_stream_to_output (NetTestPair          *p,
                        gconstpointer  data)
 {
   Feed feed = { p->peer, 1024 * 1024 + 3, NULL };
@@ -505,7 +445,7 @@ test_stream_to_output (Pair          *p,
   line = read_line (p, NULL, &error);
   g_assert_cmpstr (line, ==, "* OK done");
   g_free (line);
-  peer_send (p, "0123456789* OK skipped\r\n", -1);
+  net_test_pair_send (p, "0123456789* OK skipped\r\n", -1);
   tidings_reader_read_to_stream_async (p->reader, 10, NULL, NULL, net_test_wait_cb, &w);
   result2 = net_test_wait (&w);
   g_assert_true (tidings_reader_read_to_stream_finish (p->reader, result2, &error));
@@ -517,7 +457,7 @@ test_stream_to_output (Pair          *p,
 /* ---- cancellation, timeouts, concurrency ------------------------------- */
 
 static void
-test_cancel_line (Pair          *p,
+test_cancel_line (NetTestPair          *p,
                   gconstpointer  data)
 {
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
@@ -526,7 +466,7 @@ test_cancel_line (Pair          *p,
   GError *error = NULL;
   char *line;
 
-  peer_send (p, "* partial", -1);
+  net_test_pair_send (p, "* partial", -1);
   tidings_reader_read_line_async (p->reader, cancellable, net_test_wait_cb, &w);
   net_test_sleep_ms (30);
   g_assert_null (w.result);
@@ -538,7 +478,7 @@ test_cancel_line (Pair          *p,
   g_clear_error (&error);
 
   /* Cancelling a line read loses nothing. */
-  peer_send (p, " line\r\n", -1);
+  net_test_pair_send (p, " line\r\n", -1);
   line = read_line (p, NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (line, ==, "* partial line");
@@ -546,7 +486,7 @@ test_cancel_line (Pair          *p,
 }
 
 static void
-test_cancel_mid_literal (Pair          *p,
+test_cancel_mid_literal (NetTestPair          *p,
                          gconstpointer  data)
 {
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
@@ -556,7 +496,7 @@ test_cancel_mid_literal (Pair          *p,
   GError *error = NULL;
   char *line;
 
-  peer_send (p, "half", -1);
+  net_test_pair_send (p, "half", -1);
   tidings_reader_read_bytes_async (p->reader, 8, cancellable, net_test_wait_cb, &w);
   net_test_sleep_ms (30);
   g_assert_null (w.result);
@@ -575,7 +515,7 @@ test_cancel_mid_literal (Pair          *p,
 }
 
 static void
-test_cancel_before_start (Pair          *p,
+test_cancel_before_start (NetTestPair          *p,
                           gconstpointer  data)
 {
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
@@ -594,7 +534,7 @@ test_cancel_before_start (Pair          *p,
 }
 
 static void
-test_timeout (Pair          *p,
+test_timeout (NetTestPair          *p,
               gconstpointer  data)
 {
   GError *error = NULL;
@@ -603,7 +543,7 @@ test_timeout (Pair          *p,
   gint64 elapsed;
 
   tidings_reader_set_timeout (p->reader, 150);
-  peer_send (p, "* slow", -1);
+  net_test_pair_send (p, "* slow", -1);
   line = read_line (p, NULL, &error);
   elapsed = (g_get_monotonic_time () - start) / 1000;
   g_assert_null (line);
@@ -615,7 +555,7 @@ test_timeout (Pair          *p,
 }
 
 static void
-test_timeout_is_inactivity (Pair          *p,
+test_timeout_is_inactivity (NetTestPair          *p,
                             gconstpointer  data)
 {
   NetTestWait w = { 0 };
@@ -627,11 +567,11 @@ test_timeout_is_inactivity (Pair          *p,
   tidings_reader_read_line_async (p->reader, NULL, net_test_wait_cb, &w);
   for (int i = 0; i < 5; i++)
     {
-      peer_send (p, "x", 1);
+      net_test_pair_send (p, "x", 1);
       net_test_sleep_ms (100);
       g_assert_null (w.result);
     }
-  peer_send (p, "\r\n", 2);
+  net_test_pair_send (p, "\r\n", 2);
   result = net_test_wait (&w);
   line = tidings_reader_read_line_finish (p->reader, result, NULL, &error);
   g_assert_no_error (error);
@@ -639,7 +579,7 @@ test_timeout_is_inactivity (Pair          *p,
 }
 
 static void
-test_pending (Pair          *p,
+test_pending (NetTestPair          *p,
               gconstpointer  data)
 {
   NetTestWait w1 = { 0 }, w2 = { 0 };
@@ -654,7 +594,7 @@ test_pending (Pair          *p,
   g_assert_null (tidings_reader_read_line_finish (p->reader, r2, NULL, &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_PENDING);
   g_clear_error (&error);
-  peer_send (p, "ok\r\n", -1);
+  net_test_pair_send (p, "ok\r\n", -1);
   r1 = net_test_wait (&w1);
   line = tidings_reader_read_line_finish (p->reader, r1, NULL, &error);
   g_assert_cmpstr (line, ==, "ok");
@@ -663,14 +603,14 @@ test_pending (Pair          *p,
 /* ---- STARTTLS discard and deflate at reader level ---------------------- */
 
 static void
-test_replace_stream_discards (Pair          *p,
+test_replace_stream_discards (NetTestPair          *p,
                               gconstpointer  data)
 {
   GError *error = NULL;
   char *line;
   gsize discarded;
 
-  peer_send (p, "a OK begin TLS\r\n* OK injected\r\n", -1);
+  net_test_pair_send (p, "a OK begin TLS\r\n* OK injected\r\n", -1);
   line = read_line (p, NULL, &error);
   g_assert_cmpstr (line, ==, "a OK begin TLS");
   g_free (line);
@@ -678,7 +618,7 @@ test_replace_stream_discards (Pair          *p,
   discarded = tidings_reader_replace_stream (p->reader,
                                              g_io_stream_get_input_stream (G_IO_STREAM (p->ours)));
   g_assert_cmpuint (discarded, ==, strlen ("* OK injected\r\n"));
-  peer_send (p, "* OK real\r\n", -1);
+  net_test_pair_send (p, "* OK real\r\n", -1);
   line = read_line (p, NULL, &error);
   g_assert_cmpstr (line, ==, "* OK real");
   g_free (line);
@@ -706,7 +646,7 @@ deflate_sync (z_stream   *z,
 }
 
 static void
-test_inflate_bomb_bounded (Pair          *p,
+test_inflate_bomb_bounded (NetTestPair          *p,
                            gconstpointer  data)
 {
   z_stream z = { 0 };
@@ -729,7 +669,7 @@ test_inflate_bomb_bounded (Pair          *p,
 
   tidings_reader_set_max_line_length (p->reader, 64 * 1024);
   g_assert_true (tidings_reader_start_inflate (p->reader, &error));
-  peer_send (p, g_bytes_get_data (compressed, NULL), g_bytes_get_size (compressed));
+  net_test_pair_send (p, g_bytes_get_data (compressed, NULL), g_bytes_get_size (compressed));
   line = read_line (p, NULL, &error);
   g_assert_null (line);
   g_assert_error (error, TIDINGS_NET_ERROR, TIDINGS_NET_ERROR_LINE_TOO_LONG);
@@ -738,14 +678,14 @@ test_inflate_bomb_bounded (Pair          *p,
 }
 
 static void
-test_inflate_garbage (Pair          *p,
+test_inflate_garbage (NetTestPair          *p,
                       gconstpointer  data)
 {
   GError *error = NULL;
   char *line;
 
   g_assert_true (tidings_reader_start_inflate (p->reader, &error));
-  peer_send (p, "\xff\xff\xff\xff\xff\xff this is not deflate\r\n", -1);
+  net_test_pair_send (p, "\xff\xff\xff\xff\xff\xff this is not deflate\r\n", -1);
   line = read_line (p, NULL, &error);
   g_assert_null (line);
   g_assert_error (error, TIDINGS_NET_ERROR, TIDINGS_NET_ERROR_PROTOCOL);
@@ -755,7 +695,7 @@ test_inflate_garbage (Pair          *p,
 /* ---- writer ------------------------------------------------------------ */
 
 static char *
-peer_receive_all (Pair  *p,
+peer_receive_all (NetTestPair  *p,
                   gsize  expected)
 {
   GString *got = g_string_new (NULL);
@@ -772,7 +712,7 @@ peer_receive_all (Pair  *p,
 }
 
 static void
-test_writer_order (Pair          *p,
+test_writer_order (NetTestPair          *p,
                    gconstpointer  data)
 {
   NetTestWait w[3] = { { 0 } };
@@ -801,7 +741,7 @@ test_writer_order (Pair          *p,
 }
 
 static void
-test_writer_stream_short (Pair          *p,
+test_writer_stream_short (NetTestPair          *p,
                           gconstpointer  data)
 {
   g_autoptr(GInputStream) src = g_memory_input_stream_new_from_data ("short", 5, NULL);
@@ -821,7 +761,7 @@ test_writer_stream_short (Pair          *p,
 }
 
 static void
-test_writer_sensitive_refused (Pair          *p,
+test_writer_sensitive_refused (NetTestPair          *p,
                                gconstpointer  data)
 {
   GError *error = NULL;
@@ -842,7 +782,7 @@ test_writer_sensitive_refused (Pair          *p,
 }
 
 static void
-test_writer_timeout (Pair          *p,
+test_writer_timeout (NetTestPair          *p,
                      gconstpointer  data)
 {
   g_autofree char *big = g_malloc0 (16 * 1024 * 1024);
@@ -904,7 +844,7 @@ capture_writer_or_default (GLogLevelFlags   level,
 }
 
 static void
-test_debug_log_redacts (Pair          *p,
+test_debug_log_redacts (NetTestPair          *p,
                         gconstpointer  data)
 {
   GError *error = NULL;
@@ -916,7 +856,7 @@ test_debug_log_redacts (Pair          *p,
   g_assert_true (net_test_write (p->writer, "a1 LOGIN alice s3cr3t-pw\r\n", TIDINGS_WRITE_NONE, &error));
   g_assert_true (net_test_write (p->writer, "czNjcjN0LXB3\r\n", TIDINGS_WRITE_SENSITIVE, &error));
   g_assert_true (net_test_write (p->writer, "a2 NOOP\r\n", TIDINGS_WRITE_NONE, &error));
-  peer_send (p, "a2 OK done\r\n", -1);
+  net_test_pair_send (p, "a2 OK done\r\n", -1);
   line = read_line (p, NULL, &error);
   g_free (line);
   tidings_net_debug_set_enabled (FALSE);
@@ -941,7 +881,7 @@ main (int    argc,
   tidings_engine_init ();
   g_log_set_writer_func (capture_writer_or_default, NULL, NULL);
 
-#define PAIR(path, fn) g_test_add ("/net/reader/" path, Pair, NULL, pair_setup, fn, pair_teardown)
+#define PAIR(path, fn) g_test_add ("/net/reader/" path, NetTestPair, NULL, net_test_pair_setup, fn, net_test_pair_teardown)
   PAIR ("lines", test_lines);
   PAIR ("line-split-across-reads", test_line_split_across_reads);
   PAIR ("line-max-length", test_line_max_length);
